@@ -1,6 +1,76 @@
+using ECase.Api.Auth;
+using ECase.Api.Demo;
+using ECase.Api.Health;
+using ECase.Api.Problems;
+using ECase.Application;
+using ECase.Application.Common;
+using ECase.Application.Content;
+using ECase.Infrastructure.Persistence;
+using JasperFx.CodeGeneration;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Scalar.AspNetCore;
+using System.Text.Json.Serialization;
+using Wolverine;
+
 var builder = WebApplication.CreateBuilder(args);
+
+if (!string.Equals(builder.Configuration["Logging:Format"], "simple", StringComparison.OrdinalIgnoreCase))
+    builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
+
+var maxUpload = builder.Configuration.GetValue<long?>($"{ContentStoreOptions.Section}:{nameof(ContentStoreOptions.MaxUploadBytes)}")
+    ?? new ContentStoreOptions().MaxUploadBytes;
+// The body may carry form fields and part headers around the files; the file bytes themselves are capped while streaming.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxUpload + (1024 * 1024));
+
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ExceptionMapping>();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+var devTokens = builder.AddECaseAuth();
+
+builder.Services.AddECasePersistence(builder.Configuration);
+builder.Host.UseWolverine(opts =>
+{
+    opts.Discovery.IncludeAssembly(typeof(ApplicationEndpoints).Assembly);
+    opts.Policies.AutoApplyTransactions();
+    opts.Durability.Mode = DurabilityMode.Solo;
+    opts.UseRuntimeCompilation();
+    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+});
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
-app.Run();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference().AllowAnonymous();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+
+var api = app.MapGroup("/api");
+api.AddEndpointFilter(async (ctx, next) =>
+{
+    var result = await next(ctx);
+    if (result is IValueHttpResult { Value: CommandResult c }) ctx.HttpContext.Response.Headers.ETag = ExpectedVersion.ETag(c.Version);
+    return result;
+});
+api.MapECaseUseCases();
+if (devTokens is not null) api.MapDevTokens(devTokens);
+
+await app.StartAsync();
+if (app.Configuration.GetValue<bool>("Demo:Seed"))
+    await DemoData.SeedAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
+var url = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080";
+app.Logger.LogInformation("ECase is listening on {Url}; API reference at {Url}/scalar/v1, OpenAPI at {Url}/openapi/v1.json{Tokens}",
+    url, url, url, devTokens is null ? "" : $", development tokens at {url}/api/dev/tokens/clerk-ha");
+await app.WaitForShutdownAsync();
+
+/// <summary>Entry point; public so the integration tests can host it.</summary>
+public partial class Program;

@@ -21,11 +21,11 @@ public sealed record Case(
     Guid Id, Guid FileId, string Title, string OrgUnit, CaseStatus Status,
     ImmutableHashSet<Guid> Submissions, ImmutableDictionary<Guid, Document> Documents)
 {
-    public static Case Create(CaseOpened e) => new(e.CaseId, e.FileId, e.Title, e.OrgUnit, CaseStatus.Open, [], ImmutableDictionary<Guid, Document>.Empty);
+    public static Case Start(CaseOpened e) => new(e.CaseId, e.FileId, e.Title, e.OrgUnit, CaseStatus.Open, [], ImmutableDictionary<Guid, Document>.Empty);
 
     public static Case? Evolve(Case? state, object @event) => (state, @event) switch
     {
-        (null, CaseOpened e) => Create(e),
+        (null, CaseOpened e) => Start(e),
         (not null, CaseRenamed e) => state with { Title = e.Title },
         (not null, CaseClosed) => state with { Status = CaseStatus.Closed },
         (not null, SubmissionReceived e) => state with { Submissions = state.Submissions.Add(e.SubmissionId) },

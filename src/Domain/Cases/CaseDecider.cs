@@ -30,14 +30,14 @@ public static class CaseRejections
     public const int MaxDocumentsPerSubmission = 100;
 
     public static readonly Rejection AlreadyExists = new("case-exists", "A case with this id already exists.");
-    public static readonly Rejection Unknown = new("case-unknown", "There is no such case.");
+    public static readonly Rejection Unknown = new("case-unknown", "There is no such case.", RejectionKind.NotFound);
     public static readonly Rejection CaseClosed = new("case-closed", "The case is closed.");
     public static readonly Rejection TitleUnchanged = new("title-unchanged", "The case already has this title.");
-    public static readonly Rejection NoDocuments = new("submission-without-documents", "A submission needs at least one document.");
-    public static readonly Rejection TooManyDocuments = new("submission-too-many-documents", $"A submission holds at most {MaxDocumentsPerSubmission} documents.");
-    public static readonly Rejection ReceivedInFuture = new("received-at-in-future", "A submission cannot be received in the future.");
+    public static readonly Rejection NoDocuments = new("submission-without-documents", "A submission needs at least one document.", RejectionKind.Invalid);
+    public static readonly Rejection TooManyDocuments = new("submission-too-many-documents", $"A submission holds at most {MaxDocumentsPerSubmission} documents.", RejectionKind.Invalid);
+    public static readonly Rejection ReceivedInFuture = new("received-at-in-future", "A submission cannot be received in the future.", RejectionKind.Invalid);
     public static readonly Rejection DuplicateDocument = new("document-exists", "A document with this id already exists in the case.");
-    public static readonly Rejection UnknownDocument = new("document-unknown", "There is no such document in the case.");
+    public static readonly Rejection UnknownDocument = new("document-unknown", "There is no such document in the case.", RejectionKind.NotFound);
     public static readonly Rejection VersionUnchanged = new("version-unchanged", "The new version has the same content as the latest version.");
 }
 

@@ -10,7 +10,7 @@ public sealed record CaseRenamed(Guid CaseId, string Title, Actor RenamedBy, Dat
 
 public sealed record CaseClosed(Guid CaseId, Guid FileId, Actor ClosedBy, DateTimeOffset ClosedAt);
 
-/// <summary>Eingang. The sender's identity is personal data and lives outside the event stream (see ADR 0006); the event names it by id.</summary>
+/// <summary>Eingang. The sender's identity is personal data and lives outside the event stream (see ADR 0007); the event names it by id.</summary>
 public sealed record SubmissionReceived(
     Guid CaseId, Guid SubmissionId, SubmissionChannel Channel, Guid? SenderId, DateTimeOffset ReceivedAt, string Subject,
     IReadOnlyList<Guid> DocumentIds, Actor RegisteredBy, DateTimeOffset RegisteredAt);

@@ -11,9 +11,9 @@ public sealed record ContentRef(string Sha256, long Size, string MediaType, stri
     public const int MaxFileNameLength = 255;
 
     public static readonly Rejection InvalidFileName = new(
-        "file-name-invalid", "A file name must be a plain name: no path, no '..', no control characters, at most 255 characters.");
+        "file-name-invalid", "A file name must be a plain name: no path, no '..', no control characters, at most 255 characters.", RejectionKind.Invalid);
 
-    public static readonly Rejection InvalidHash = new("content-hash-invalid", "A content hash is 64 lowercase hex digits (SHA-256).");
+    public static readonly Rejection InvalidHash = new("content-hash-invalid", "A content hash is 64 lowercase hex digits (SHA-256).", RejectionKind.Invalid);
 
     /// <summary>A plain file name: nothing that could be read as a path on any platform.</summary>
     public static bool IsPlainFileName(string? name) =>

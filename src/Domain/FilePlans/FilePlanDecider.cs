@@ -14,11 +14,11 @@ public abstract record FilePlanCommand
 
 public static partial class FilePlanRejections
 {
-    public static readonly Rejection InvalidCode = new("plan-unit-code-invalid", "A plan unit code is one to six groups of digits separated by dots, e.g. 32.10.05.");
+    public static readonly Rejection InvalidCode = new("plan-unit-code-invalid", "A plan unit code is one to six groups of digits separated by dots, e.g. 32.10.05.", RejectionKind.Invalid);
     public static readonly Rejection CodeTaken = new("plan-unit-code-taken", "A plan unit with this code already exists.");
-    public static readonly Rejection InvalidRetention = new("retention-years-invalid", "Retention years must be between 0 and 200.");
+    public static readonly Rejection InvalidRetention = new("retention-years-invalid", "Retention years must be between 0 and 200.", RejectionKind.Invalid);
     public static readonly Rejection AlreadyExists = new("plan-unit-exists", "The plan unit already exists.");
-    public static readonly Rejection Unknown = new("plan-unit-unknown", "There is no such plan unit.");
+    public static readonly Rejection Unknown = new("plan-unit-unknown", "There is no such plan unit.", RejectionKind.NotFound);
 }
 
 public static partial class FilePlanDecider

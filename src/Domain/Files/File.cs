@@ -10,13 +10,13 @@ public sealed record File(
     Guid Id, string Reference, string Title, Guid PlanUnitId, string PlanUnitCode, string OrgUnit,
     Confidentiality Confidentiality, FileStatus Status, ImmutableHashSet<Guid> OpenCases, ImmutableHashSet<Guid> Cases)
 {
-    public static File Create(FileOpened e) => new(
+    public static File Start(FileOpened e) => new(
         e.FileId, e.Reference, e.Title, e.PlanUnitId, e.PlanUnitCode, e.OrgUnit, e.Confidentiality,
         FileStatus.Open, [], []);
 
     public static File? Evolve(File? state, object @event) => (state, @event) switch
     {
-        (null, FileOpened e) => Create(e),
+        (null, FileOpened e) => Start(e),
         (not null, FileReclassified e) => state with
         {
             PlanUnitId = e.PlanUnitId, PlanUnitCode = e.PlanUnitCode, Reference = e.Reference, Confidentiality = e.Confidentiality,

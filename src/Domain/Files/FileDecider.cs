@@ -23,14 +23,14 @@ public abstract record FileCommand
 public static class FileRejections
 {
     public static readonly Rejection AlreadyExists = new("file-exists", "A file with this id already exists.");
-    public static readonly Rejection Unknown = new("file-unknown", "There is no such file.");
-    public static readonly Rejection UnknownPlanUnit = new("plan-unit-unknown", "The plan unit does not exist.");
-    public static readonly Rejection InvalidOrgUnit = new("org-unit-invalid", "An org unit is 1 to 10 capital letters or digits.");
+    public static readonly Rejection Unknown = new("file-unknown", "There is no such file.", RejectionKind.NotFound);
+    public static readonly Rejection UnknownPlanUnit = new("plan-unit-unknown", "The plan unit does not exist.", RejectionKind.Invalid);
+    public static readonly Rejection InvalidOrgUnit = new("org-unit-invalid", "An org unit is 1 to 10 capital letters or digits.", RejectionKind.Invalid);
     public static readonly Rejection FileClosed = new("file-closed", "The file is closed (zdA); reopen it first.");
     public static readonly Rejection FileNotClosed = new("file-not-closed", "Only a closed file can be reopened.");
     public static readonly Rejection FileHasOpenCases = new("file-has-open-cases", "A file with open cases cannot be closed; close its cases first.");
     public static readonly Rejection SamePlanUnit = new("reclassify-no-change", "The file already has this plan unit and confidentiality.");
-    public static readonly Rejection ReasonRequired = new("reason-required", "A reason is required.");
+    public static readonly Rejection ReasonRequired = new("reason-required", "A reason is required.", RejectionKind.Invalid);
 }
 
 public static class FileDecider

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# ECase developer entry point: installs what is missing, runs a project-local PostgreSQL, runs the API or the tests.
+#   ./ecase.sh run     API on http://127.0.0.1:5080 (ECASE_URL) with demo data
+#   ./ecase.sh test    the whole test suite
+#   ./ecase.sh pg-start | pg-stop | pg-status | setup
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PG_VERSION=15
+PG_BIN="/usr/lib/postgresql/${PG_VERSION}/bin"
+PG_PORT="${ECASE_PG_PORT:-55432}"
+DATA_ROOT="${ECASE_DATA:-$ROOT/.ecase}"
+URL="${ECASE_URL:-http://127.0.0.1:5080}"
+
+log() { printf '\033[1;34m[ecase]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[ecase]\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --- dependencies --------------------------------------------------------------------------
+setup() {
+  local missing=()
+  [ -x "$PG_BIN/initdb" ] || missing+=("postgresql-${PG_VERSION}")
+  [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root or install them with apt-get)"
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+}
+
+# --- project-local PostgreSQL ----------------------------------------------------------------
+pg_dir() {
+  # The cluster must be reachable by the unprivileged user that runs it; a checkout under /root is not.
+  local dir="$DATA_ROOT/pg"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$(dirname "$DATA_ROOT")" 2>/dev/null; then
+    dir="/var/tmp/ecase-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)/pg"
+  fi
+  printf '%s' "$dir"
+}
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$(pg_dir)" status >/dev/null 2>&1; }
+
+pg_start() {
+  local dir; dir="$(pg_dir)"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    log "creating PostgreSQL cluster in $dir (port $PG_PORT, loopback only)"
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+    as_pg "$PG_BIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if pg_running; then
+    PG_STARTED_HERE=0
+    return
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=200 -c shared_buffers=256MB -c fsync=on" start >/dev/null \
+    || { tail -20 "$dir/server.log" >&2; die "PostgreSQL did not start"; }
+  PG_STARTED_HERE=1
+  as_pg psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname='ecase'" | grep -q 1 \
+    || as_pg psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database ecase" >/dev/null
+}
+
+pg_stop() { pg_running && { log "stopping PostgreSQL"; as_pg "$PG_BIN/pg_ctl" -D "$(pg_dir)" -m fast -w stop >/dev/null; } || true; }
+
+# Leave nothing running that the user did not ask for: stop the cluster if this command started it.
+stop_if_started() { [ "${PG_STARTED_HERE:-0}" = 1 ] && pg_stop; return 0; }
+
+export ECASE_PG="Host=127.0.0.1;Port=$PG_PORT;Database=ecase;Username=postgres;Pooling=true;Maximum Pool Size=100"
+
+cmd_run() {
+  setup; pg_start
+  trap stop_if_started EXIT
+  trap 'exit 130' INT TERM
+  log "building"
+  dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
+  log "ECase on $URL — API reference $URL/scalar/v1 — OpenAPI $URL/openapi/v1.json"
+  log "development token: curl -s $URL/api/dev/tokens/clerk-ha   (users: clerk-ha clerk-oa registrar archivist citizen auditor)"
+  (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Urls="$URL" \
+    dotnet "bin/Release/net10.0/ECase.Api.dll")
+}
+
+cmd_test() {
+  setup; pg_start
+  trap stop_if_started EXIT
+  local results="$DATA_ROOT/test-results"; rm -rf "$results"; mkdir -p "$results"
+  local rc=0
+  ECASE_TEST_PG="$ECASE_PG" dotnet test "$ROOT/ECase.sln" -c Release --logger "trx" --results-directory "$results" "$@" || rc=$?
+  # One plain summary line over all test projects, for humans and CI.
+  python3 - "$results" <<'PY' || true
+import sys, glob, xml.etree.ElementTree as ET
+p = f = s = 0
+for t in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(t).getroot().find(".//{*}Counters")
+    if c is None: continue
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)); s += int(c.get("notExecuted", 0))
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+  return $rc
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  setup) setup ;;
+  pg-start) setup; pg_start ;;
+  pg-stop) pg_stop ;;
+  pg-status) pg_running && echo "running on 127.0.0.1:$PG_PORT ($(pg_dir))" || echo "stopped" ;;
+  *) echo "usage: $0 run|test|setup|pg-start|pg-stop|pg-status" >&2; exit 2 ;;
+esac

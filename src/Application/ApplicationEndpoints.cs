@@ -1,0 +1,33 @@
+using ECase.Application.Audit;
+using ECase.Application.Cases;
+using ECase.Application.Documents;
+using ECase.Application.FilePlans;
+using ECase.Application.Files;
+using ECase.Application.Submissions;
+using Microsoft.AspNetCore.Routing;
+
+namespace ECase.Application;
+
+/// <summary>Maps every use case's endpoint under the API group.</summary>
+public static class ApplicationEndpoints
+{
+    public static IEndpointRouteBuilder MapECaseUseCases(this IEndpointRouteBuilder api)
+    {
+        CreatePlanUnitEndpoint.Map(api);
+        FilePlanQueries.Map(api);
+        OpenFileEndpoint.Map(api);
+        ReclassifyFileEndpoint.Map(api);
+        CloseFileEndpoint.Map(api);
+        ReopenFileEndpoint.Map(api);
+        FileQueries.Map(api);
+        OpenCaseEndpoint.Map(api);
+        RenameCaseEndpoint.Map(api);
+        CloseCaseEndpoint.Map(api);
+        CaseQueries.Map(api);
+        RegisterSubmissionEndpoint.Map(api);
+        AddDocumentVersionEndpoint.Map(api);
+        GetDocumentContent.Map(api);
+        AuditTrailQuery.Map(api);
+        return api;
+    }
+}

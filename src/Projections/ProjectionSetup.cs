@@ -1,0 +1,32 @@
+using ECase.Projections.Audit;
+using ECase.Projections.Cases;
+using ECase.Projections.FilePlans;
+using ECase.Projections.Files;
+using JasperFx.Events.Projections;
+using Marten;
+
+namespace ECase.Projections;
+
+/// <summary>The one place where projections, their lifecycles and read-model indexes are configured.</summary>
+public static class ProjectionSetup
+{
+    public const string AuditTrail = "AuditTrail";
+
+    public static void AddECaseProjections(this StoreOptions opts)
+    {
+        opts.Projections.Add(new FileWriteModel(), ProjectionLifecycle.Live);
+        opts.Projections.Add(new CaseWriteModel(), ProjectionLifecycle.Live);
+        opts.Projections.Add(new FilePlanUnitWriteModel(), ProjectionLifecycle.Live);
+
+        opts.Projections.Add(new FilePlanUnitViewProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new FileOverviewProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new CaseDetailsProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async, AuditTrail);
+
+        opts.Schema.For<FilePlanUnitView>().UniqueIndex(x => x.Code);
+        opts.Schema.For<FileOverview>().UniqueIndex(x => x.Reference).Index(x => x.OrgUnit);
+        opts.Schema.For<CaseDetails>().Index(x => x.FileId);
+        opts.Schema.For<AuditEntry>().Index(x => x.StreamId);
+        opts.Schema.For<AccessLogEntry>().Index(x => x.FileId);
+    }
+}
