@@ -5,14 +5,12 @@ using ECase.Api.Problems;
 using ECase.Application;
 using ECase.Application.Common;
 using ECase.Application.Content;
-using ECase.Infrastructure.Persistence;
-using JasperFx.CodeGeneration;
+using ECase.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Scalar.AspNetCore;
 using System.Text.Json.Serialization;
-using Wolverine;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,15 +30,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
 var devTokens = builder.AddECaseAuth();
 
-builder.Services.AddECasePersistence(builder.Configuration);
-builder.Host.UseWolverine(opts =>
-{
-    opts.Discovery.IncludeAssembly(typeof(ApplicationEndpoints).Assembly);
-    opts.Policies.AutoApplyTransactions();
-    opts.Durability.Mode = DurabilityMode.Solo;
-    opts.UseRuntimeCompilation();
-    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
-});
+builder.AddECaseCore();
 
 var app = builder.Build();
 
