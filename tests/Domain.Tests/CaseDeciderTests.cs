@@ -174,7 +174,7 @@ public sealed class CaseDeciderTests() : DeciderSpec<Case, CaseCommand>(Case.Evo
     {
         new CaseCommand.Rename("Neuer Titel"),
         new CaseCommand.Close(),
-        new CaseCommand.RegisterSubmission(SubmissionId, SubmissionChannel.Paper, null, Now, "Eingang", [Doc(2)]),
+        new CaseCommand.RegisterSubmission(Id(2000), SubmissionChannel.Paper, null, Now, "Eingang", [Doc(2)]),
         new CaseCommand.AddDocumentVersion(Id(1001), Content(99)),
     };
 
@@ -258,6 +258,25 @@ public sealed class CaseDeciderTests() : DeciderSpec<Case, CaseCommand>(Case.Evo
         Assert.Equal([SubmissionId, second], state.Submissions.Order());
         Assert.Equal(SubmissionId, state.Documents[Id(1001)].SubmissionId);
         Assert.Equal(second, state.Documents[Id(1002)].SubmissionId);
+    }
+
+    [Fact]
+    public void A_submission_registered_twice_under_the_same_id_is_rejected()
+    {
+        Given(Opened, Submission_1_Received(), Added(1))
+            .When(new CaseCommand.RegisterSubmission(SubmissionId, SubmissionChannel.Paper, null, Now, "Eingang", [Doc(2)]))
+            .ThenRejected(CaseRejections.DuplicateSubmission);
+    }
+
+    [Fact]
+    public void Content_with_a_negative_size_or_no_media_type_is_rejected()
+    {
+        Given(Opened, Submission_1_Received(), Added(1))
+            .When(new CaseCommand.AddDocumentVersion(Id(1001), new ContentRef(new string('a', 64), -1, "application/pdf", "x.pdf")))
+            .ThenRejected(ContentRef.InvalidContent);
+        Given(Opened, Submission_1_Received(), Added(1))
+            .When(new CaseCommand.AddDocumentVersion(Id(1001), new ContentRef(new string('a', 64), 5, " ", "x.pdf")))
+            .ThenRejected(ContentRef.InvalidContent);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public static class CaseRejections
     public static readonly Rejection NoDocuments = new("submission-without-documents", "A submission needs at least one document.", RejectionKind.Invalid);
     public static readonly Rejection TooManyDocuments = new("submission-too-many-documents", $"A submission holds at most {MaxDocumentsPerSubmission} documents.", RejectionKind.Invalid);
     public static readonly Rejection ReceivedInFuture = new("received-at-in-future", "A submission cannot be received in the future.", RejectionKind.Invalid);
+    public static readonly Rejection DuplicateSubmission = new("submission-exists", "A submission with this id already exists in the case.");
     public static readonly Rejection DuplicateDocument = new("document-exists", "A document with this id already exists in the case.");
     public static readonly Rejection UnknownDocument = new("document-unknown", "There is no such document in the case.", RejectionKind.NotFound);
     public static readonly Rejection VersionUnchanged = new("version-unchanged", "The new version has the same content as the latest version.");
@@ -86,6 +87,7 @@ public static class CaseDecider
         if (c.Documents.Count == 0) return CaseRejections.NoDocuments;
         if (c.Documents.Count > CaseRejections.MaxDocumentsPerSubmission) return CaseRejections.TooManyDocuments;
         if (c.ReceivedAt > ctx.Now + ClockTolerance) return CaseRejections.ReceivedInFuture;
+        if (state.Submissions.Contains(c.SubmissionId)) return CaseRejections.DuplicateSubmission;
         var ids = c.Documents.Select(d => d.DocumentId).ToList();
         if (ids.Distinct().Count() != ids.Count || ids.Any(state.Documents.ContainsKey)) return CaseRejections.DuplicateDocument;
         foreach (var d in c.Documents)

@@ -28,8 +28,11 @@ public sealed record ContentRef(string Sha256, long Size, string MediaType, stri
     public static bool IsSha256Hex(string? hash) =>
         hash is { Length: 64 } && hash.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
+    public static readonly Rejection InvalidContent = new("content-invalid", "Content needs a size of at least 0 bytes and a media type.", RejectionKind.Invalid);
+
     public Rejection? Validate() =>
         !IsPlainFileName(FileName) ? InvalidFileName
         : !IsSha256Hex(Sha256) ? InvalidHash
+        : Size < 0 || string.IsNullOrWhiteSpace(MediaType) ? InvalidContent
         : null;
 }

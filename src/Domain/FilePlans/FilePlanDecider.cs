@@ -23,7 +23,7 @@ public static partial class FilePlanRejections
 
 public static partial class FilePlanDecider
 {
-    [GeneratedRegex(@"^\d{1,4}(\.\d{1,4}){0,5}$")]
+    [GeneratedRegex(@"^[0-9]{1,4}(\.[0-9]{1,4}){0,5}\z")]
     private static partial Regex CodePattern();
 
     public static bool IsValidCode(string? code) => code is not null && CodePattern().IsMatch(code);

@@ -9,7 +9,7 @@ namespace ECase.Domain.Files;
 /// </summary>
 public sealed partial record FileReference(string OrgUnit, string PlanCode, int Number, int Year)
 {
-    [GeneratedRegex(@"^(?<org>[A-Z0-9]{1,10})-(?<plan>\d{1,4}(?:\.\d{1,4}){0,5})-(?<num>\d{4,})/(?<year>\d{4})$")]
+    [GeneratedRegex(@"^(?<org>[A-Z0-9]{1,10})-(?<plan>[0-9]{1,4}(?:\.[0-9]{1,4}){0,5})-(?<num>[0-9]{4,10})/(?<year>[0-9]{4})\z")]
     private static partial Regex Pattern();
 
     /// <summary>The counter the running number is drawn from.</summary>
@@ -22,11 +22,10 @@ public sealed partial record FileReference(string OrgUnit, string PlanCode, int 
     {
         reference = null;
         var m = text is null ? null : Pattern().Match(text);
-        if (m is null || !m.Success) return false;
+        if (m is null || !m.Success
+            || !int.TryParse(m.Groups["num"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return false;
         reference = new FileReference(
-            m.Groups["org"].Value, m.Groups["plan"].Value,
-            int.Parse(m.Groups["num"].Value, CultureInfo.InvariantCulture),
-            int.Parse(m.Groups["year"].Value, CultureInfo.InvariantCulture));
+            m.Groups["org"].Value, m.Groups["plan"].Value, number, int.Parse(m.Groups["year"].Value, CultureInfo.InvariantCulture));
         return true;
     }
 }
