@@ -35,7 +35,7 @@ builder.AddECaseCore();
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(ctx => StatusProblems.WriteAsync(ctx.HttpContext));
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -14,8 +14,11 @@ public sealed record FileOverview(
 public sealed class FileOverviewProjection : SingleStreamProjection<FileOverview, Guid>
 {
     public override FileOverview? Evolve(FileOverview? snapshot, Guid id, IEvent e) => Next(snapshot, e.Data) is { } next
-        ? next with { Version = e.Version, LastChangedAt = e.Timestamp }
+        ? next with { Version = e.Version, LastChangedAt = Microseconds(e.Timestamp) }
         : null;
+
+    // PostgreSQL keeps microseconds; the live event carries .NET ticks. Rounding keeps live and rebuilt read models equal.
+    private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.Ticks - (t.Ticks % 10), t.Offset);
 
     private static FileOverview? Next(FileOverview? s, object data) => (s, data) switch
     {

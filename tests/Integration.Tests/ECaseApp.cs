@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ECase.Api.Auth;
+using ECase.Infrastructure.Persistence;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ECase.Integration.Tests;
+
+/// <summary>
+/// The real API host on the real PostgreSQL that ecase.sh started (ECASE_TEST_PG). Each host gets its own schema
+/// and content folder, so test classes never see each other's data; the schema is dropped at the end.
+/// </summary>
+public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const long MaxUploadBytes = 1024 * 1024;
+    public static readonly string SigningKey = Convert.ToBase64String("ecase-integration-tests-signing-key-0123456789"u8.ToArray());
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
+
+    public string ContentRoot { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ecase-test-{Guid.NewGuid():N}");
+
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("ECASE_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=ecase;Username=postgres";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
+        builder.UseSetting("Marten:Schema", Schema);
+        builder.UseSetting("ContentStore:Root", ContentRoot);
+        builder.UseSetting("ContentStore:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Auth:DevTokens:Enabled", "true");
+        builder.UseSetting("Auth:DevTokens:SigningKey", SigningKey);
+        builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Logging:Format", "simple");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);
+        await cmd.ExecuteNonQueryAsync();
+        if (System.IO.Directory.Exists(ContentRoot)) System.IO.Directory.Delete(ContentRoot, recursive: true);
+    }
+
+    public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
+
+    public string TokenFor(string user, TimeSpan? validFor = null, DateTime? now = null) =>
+        Services.GetRequiredService<DevTokenIssuer>().Issue(DevTokenIssuer.Users.Single(u => u.Id == user), validFor, now);
+
+    public HttpClient ClientFor(string user)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(user));
+        return client;
+    }
+
+    /// <summary>Blobs in the content store (staging excluded).</summary>
+    public string[] StoredBlobs() =>
+        System.IO.Directory.Exists(ContentRoot)
+            ? [.. System.IO.Directory.GetFiles(ContentRoot, "*", System.IO.SearchOption.AllDirectories).Where(p => !p.Contains("/staging/", StringComparison.Ordinal))]
+            : [];
+
+    public string[] StagingFiles() =>
+        System.IO.Directory.Exists(System.IO.Path.Combine(ContentRoot, "staging"))
+            ? System.IO.Directory.GetFiles(System.IO.Path.Combine(ContentRoot, "staging"))
+            : [];
+
+    public async Task<long> EventCountAsync()
+    {
+        await using var session = Store.QuerySession();
+        return await session.Events.QueryAllRawEvents().CountAsync();
+    }
+
+    public async Task<T> ExecuteSqlScalarAsync<T>(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql.Replace("{schema}", Schema, StringComparison.Ordinal), conn);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+}
+
+public static class HttpExtensions
+{
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new Xunit.Sdk.XunitException($"{(int)response.StatusCode} {response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, ECaseApp.Json)!;
+    }
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    public static string Code(this JsonElement problem) => problem.GetProperty("code").GetString()!;
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body, ECaseApp.Json);
+}
