@@ -94,15 +94,15 @@ cmd_test() {
   local rc=0
   ECASE_TEST_PG="$ECASE_PG" dotnet test "$ROOT/ECase.sln" -c Release --logger "trx" --results-directory "$results" "$@" || rc=$?
   # One plain summary line over all test projects, for humans and CI.
-  python3 - "$results" <<'PY' || true
-import sys, glob, xml.etree.ElementTree as ET
-p = f = s = 0
-for t in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(t).getroot().find(".//{*}Counters")
-    if c is None: continue
-    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)); s += int(c.get("notExecuted", 0))
-print(f"{p} passed, {f} failed, {s} skipped")
-PY
+  local p=0 f=0 k=0 counters
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    p=$((p + $(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")))
+    f=$((f + $(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters") + $(sed -nE 's/.* error="([0-9]+)".*/\1/p' <<<"$counters")))
+    k=$((k + $(sed -nE 's/.* notExecuted="([0-9]+)".*/\1/p' <<<"$counters")))
+  done
+  echo "$p passed, $f failed, $k skipped"
   return $rc
 }
 
