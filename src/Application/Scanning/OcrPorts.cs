@@ -34,5 +34,5 @@ public sealed record PdfAMetadata(string Title, string Author, string Subject, D
 public interface IPdfAWriter
 {
     /// <summary>A searchable PDF/A-2b: each page the page image, with an invisible text layer on the word boxes.</summary>
-    void WriteSearchable(IReadOnlyList<OcrPage> pages, PdfAMetadata metadata, Stream output);
+    void WriteSearchable(IReadOnlyList<OcrPage> pages, PdfAMetadata metadata, System.IO.Stream output);
 }
