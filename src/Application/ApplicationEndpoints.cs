@@ -3,6 +3,7 @@ using ECase.Application.Cases;
 using ECase.Application.Documents;
 using ECase.Application.FilePlans;
 using ECase.Application.Files;
+using ECase.Application.Scanning;
 using ECase.Application.Submissions;
 using Microsoft.AspNetCore.Routing;
 
@@ -28,6 +29,8 @@ public static class ApplicationEndpoints
         AddDocumentVersionEndpoint.Map(api);
         GetDocumentContent.Map(api);
         AuditTrailQuery.Map(api);
+        RecordScanEndpoint.Map(api);
+        ScanQueries.Map(api);
         return api;
     }
 }

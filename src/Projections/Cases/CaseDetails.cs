@@ -1,4 +1,5 @@
 using ECase.Domain.Cases;
+using ECase.Domain.Scanning;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
@@ -8,9 +9,23 @@ public sealed record SubmissionView(
     Guid Id, SubmissionChannel Channel, Guid? SenderId, DateTimeOffset ReceivedAt, string Subject, IReadOnlyList<Guid> DocumentIds,
     string RegisteredBy, DateTimeOffset RegisteredAt);
 
-public sealed record VersionView(int Number, string Sha256, long Size, string MediaType, string FileName, string AddedBy, DateTimeOffset AddedAt);
+public sealed record RenditionView(string Format, string Sha256, long Size, string MediaType, string FileName, DateTimeOffset CreatedAt);
 
-public sealed record DocumentView(Guid Id, string Title, Guid? SubmissionId, IReadOnlyList<VersionView> Versions);
+public sealed record OcrView(OcrState State, string? Language, float? MeanConfidence, IReadOnlyList<OcrPageInfo> Pages, string? FailureCode, string? FailureReason);
+
+public sealed record VersionView(int Number, string Sha256, long Size, string MediaType, string FileName, string AddedBy, DateTimeOffset AddedAt)
+{
+    public OcrView Ocr { get; init; } = new(OcrState.NotApplicable, null, null, [], null, null);
+
+    public IReadOnlyList<RenditionView> Renditions { get; init; } = [];
+}
+
+public sealed record ScanView(ScanProtocol Protocol, string Language, QualityCheck? Quality);
+
+public sealed record DocumentView(Guid Id, string Title, Guid? SubmissionId, IReadOnlyList<VersionView> Versions)
+{
+    public ScanView? Scan { get; init; }
+}
 
 /// <summary>A case (Vorgang) with its submissions and the document list, as clerks read it.</summary>
 public sealed record CaseDetails(
@@ -40,8 +55,39 @@ public sealed class CaseDetailsProjection : SingleStreamProjection<CaseDetails, 
             Documents = [.. s.Documents.Select(d => d.Id != v.DocumentId ? d
                 : d with { Versions = [.. d.Versions, ToView(v.Version, v.Content, v.AddedBy.UserId, v.AddedAt)] })],
         },
+        (not null, DocumentScanned d) => s with
+        {
+            Documents = [.. s.Documents, new DocumentView(d.DocumentId, d.Title, null,
+                [ToView(1, d.Image, d.ScannedBy.UserId, d.ScannedAt) with { Ocr = new OcrView(OcrState.Pending, d.Language, null, [], null, null) }])
+            {
+                Scan = new ScanView(d.Protocol, d.Language, null),
+            }],
+        },
+        (not null, ScanQualityChecked q) => Change(s, q.DocumentId, d => d with
+        {
+            Scan = d.Scan! with { Quality = q.Check },
+            Versions = q.Check.Accepted ? d.Versions : [.. d.Versions.Select(v => v with { Ocr = v.Ocr with { State = OcrState.NotApplicable } })],
+        }),
+        (not null, OcrCompleted o) => ChangeVersion(s, o.DocumentId, o.Version, v => v with
+        {
+            Ocr = new OcrView(OcrState.Completed, o.Language, o.MeanConfidence, o.Pages, null, null),
+        }),
+        (not null, OcrFailed f) => ChangeVersion(s, f.DocumentId, f.Version, v => v with
+        {
+            Ocr = v.Ocr with { State = OcrState.Failed, FailureCode = f.Code, FailureReason = f.Reason },
+        }),
+        (not null, RenditionCreated r) => ChangeVersion(s, r.DocumentId, r.Version, v => v with
+        {
+            Renditions = [.. v.Renditions, new RenditionView(r.Format, r.Content.Sha256, r.Content.Size, r.Content.MediaType, r.Content.FileName, r.CreatedAt)],
+        }),
         _ => s,
     };
+
+    private static CaseDetails Change(CaseDetails s, Guid documentId, Func<DocumentView, DocumentView> change) =>
+        s with { Documents = [.. s.Documents.Select(d => d.Id == documentId ? change(d) : d)] };
+
+    private static CaseDetails ChangeVersion(CaseDetails s, Guid documentId, int version, Func<VersionView, VersionView> change) =>
+        Change(s, documentId, d => d with { Versions = [.. d.Versions.Select(v => v.Number == version ? change(v) : v)] });
 
     private static VersionView ToView(int number, ContentRef c, string by, DateTimeOffset at) =>
         new(number, c.Sha256, c.Size, c.MediaType, c.FileName, by, at);
