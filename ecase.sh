@@ -20,6 +20,11 @@ setup() {
   local missing=()
   [ -x "$PG_BIN/initdb" ] || missing+=("postgresql-${PG_VERSION}")
   [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+  # OCR: Tesseract 5 through its C API, German and English models; PDF/A output intent profile.
+  [ -e /usr/lib/x86_64-linux-gnu/libtesseract.so.5 ] || [ -e /usr/lib/aarch64-linux-gnu/libtesseract.so.5 ] || missing+=(libtesseract5 liblept5)
+  [ -f /usr/share/tesseract-ocr/5/tessdata/deu.traineddata ] || missing+=(tesseract-ocr-deu)
+  [ -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || missing+=(tesseract-ocr-eng)
+  [ -f /usr/share/color/icc/sRGB.icc ] || missing+=(icc-profiles-free)
   command -v curl >/dev/null || missing+=(curl)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root or install them with apt-get)"
@@ -72,6 +77,8 @@ pg_stop() { pg_running && { log "stopping PostgreSQL"; as_pg "$PG_BIN/pg_ctl" -D
 # Leave nothing running that the user did not ask for: stop the cluster if this command started it.
 stop_if_started() { [ "${PG_STARTED_HERE:-0}" = 1 ] && pg_stop; return 0; }
 
+# Tesseract's OpenMP threads fight our one-engine-per-core pool on small machines (4x slower on 2 cores).
+export OMP_THREAD_LIMIT=1
 export ECASE_PG="Host=127.0.0.1;Port=$PG_PORT;Database=ecase;Username=postgres;Pooling=true;Maximum Pool Size=100"
 
 cmd_run() {
@@ -87,8 +94,22 @@ cmd_run() {
     dotnet "bin/Release/net10.0/ECase.Api.dll")
 }
 
+# PDF checkers the tests run against renditions (qpdf, poppler's pdffonts/pdftotext, Ghostscript).
+test_tools() {
+  local missing=()
+  command -v qpdf >/dev/null || missing+=(qpdf)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v gs >/dev/null || missing+=(ghostscript)
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || die "missing packages for the tests: ${missing[*]}"
+    log "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+  fi
+}
+
 cmd_test() {
-  setup; pg_start
+  setup; test_tools; pg_start
   trap stop_if_started EXIT
   local results="$DATA_ROOT/test-results"; rm -rf "$results"; mkdir -p "$results"
   local rc=0

@@ -1,4 +1,5 @@
 using ECase.Application;
+using ECase.Application.Scanning;
 using ECase.Infrastructure.Persistence;
 using JasperFx.CodeGeneration;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,10 @@ public static class CoreSetup
         {
             opts.Discovery.IncludeAssembly(typeof(ApplicationEndpoints).Assembly);
             opts.Policies.AutoApplyTransactions();
+            // Jobs (OCR, later indexing and export) survive restarts: their messages are stored with the events.
+            opts.Policies.UseDurableLocalQueues();
+            // One OCR job at a time; each job spreads its pages over the cores.
+            opts.LocalQueueFor<RunOcr>().Sequential();
             opts.Durability.Mode = DurabilityMode.Solo;
             opts.UseRuntimeCompilation();
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;

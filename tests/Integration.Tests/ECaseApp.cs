@@ -23,9 +23,26 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public string Schema { get; } = $"t_{Guid.NewGuid():N}"[..20];
+    private readonly Dictionary<string, string> _settings;
+    private readonly bool _ownsData;
 
-    public string ContentRoot { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ecase-test-{Guid.NewGuid():N}");
+    public ECaseApp()
+        : this($"t_{Guid.NewGuid():N}"[..20], System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ecase-test-{Guid.NewGuid():N}"), [], ownsData: true)
+    {
+    }
+
+    /// <summary>A second host on the same schema and content folder, e.g. to test a restart.</summary>
+    public ECaseApp(string schema, string contentRoot, Dictionary<string, string> settings, bool ownsData)
+    {
+        Schema = schema;
+        ContentRoot = contentRoot;
+        _settings = settings;
+        _ownsData = ownsData;
+    }
+
+    public string Schema { get; }
+
+    public string ContentRoot { get; }
 
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("ECASE_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=ecase;Username=postgres";
@@ -42,6 +59,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Logging:Format", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -49,6 +67,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsData) return;
         await using var conn = new NpgsqlConnection(ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);

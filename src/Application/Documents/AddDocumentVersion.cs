@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ECase.Application.Cases;
 using ECase.Application.Common;
 using ECase.Application.Content;
+using ECase.Application.Scanning;
 using ECase.Application.Security;
 using ECase.Domain.Cases;
 using Marten;
@@ -50,9 +51,14 @@ public static class AddDocumentVersionEndpoint
 
 public static class AddDocumentVersionHandler
 {
-    public static async Task<CommandResult> Handle(AddDocumentVersion cmd, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<CommandResult> Handle(
+        AddDocumentVersion cmd, IDocumentSession session, IMessageContext messages, ITextExtractor extractor, TimeProvider clock, CancellationToken ct)
     {
         var stream = await CaseWrites.LoadAsync(session, cmd.CaseId, cmd.ExpectedVersion, cmd.User, ct);
-        return CaseWrites.Append(stream, CaseDecider.Decide(stream.Aggregate, new CaseCommand.AddDocumentVersion(cmd.DocumentId, cmd.Content), clock.ContextFor(cmd.User)));
+        var decision = CaseDecider.Decide(stream.Aggregate, new CaseCommand.AddDocumentVersion(cmd.DocumentId, cmd.Content), clock.ContextFor(cmd.User));
+        var result = CaseWrites.Append(stream, decision);
+        var added = decision.EventsOrThrow().OfType<DocumentVersionAdded>().Select(e => (e.DocumentId, e.Version, e.Content));
+        foreach (var job in ExtractTextHandler.For(cmd.CaseId, added, extractor)) await messages.PublishAsync(job);
+        return result;
     }
 }

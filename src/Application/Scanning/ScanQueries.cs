@@ -41,11 +41,9 @@ public static class ScanQueries
         Guid caseId, Guid documentId, int version, ClaimsPrincipal principal, IDocumentSession session, IContentStore store, TimeProvider clock, CancellationToken ct)
     {
         var (details, v) = await LoadAsync(session, caseId, documentId, version, principal, ct);
-        var events = await session.Events.FetchStreamAsync(caseId, token: ct);
-        var textRef = events.Select(e => e.Data).OfType<ECase.Domain.Scanning.OcrCompleted>()
-            .LastOrDefault(e => e.DocumentId == documentId && e.Version == version)?.Text;
-        if (textRef is null)
-            throw new RequestInvalidException("text-not-available", $"No text for this version yet (OCR: {v.Ocr.State}).", status: 409);
+        var state = await session.Events.FetchLatest<ECase.Domain.Cases.Case>(caseId, ct);
+        var textRef = state?.Documents.GetValueOrDefault(documentId)?.Versions.FirstOrDefault(x => x.Number == version)?.Text
+            ?? throw new RequestInvalidException("text-not-available", $"No text for this version yet (OCR: {v.Ocr.State}).", status: 409);
         await using var stream = store.OpenRead(textRef.Sha256);
         var text = await JsonSerializer.DeserializeAsync<DocumentText>(stream, JsonSerializerOptions.Web, ct);
         await AccessLog.RecordAsync(session, clock, CurrentUser.From(principal), ReadText, details.FileId, ct, caseId, documentId, version);

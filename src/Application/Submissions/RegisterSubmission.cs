@@ -3,6 +3,7 @@ using System.Security.Claims;
 using ECase.Application.Cases;
 using ECase.Application.Common;
 using ECase.Application.Content;
+using ECase.Application.Scanning;
 using ECase.Application.Security;
 using ECase.Domain.Cases;
 using Marten;
@@ -83,13 +84,16 @@ public static class RegisterSubmissionEndpoint
 
 public static class RegisterSubmissionHandler
 {
-    public static async Task<SubmissionRegistered> Handle(RegisterSubmission cmd, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<SubmissionRegistered> Handle(
+        RegisterSubmission cmd, IDocumentSession session, IMessageContext messages, ITextExtractor extractor, TimeProvider clock, CancellationToken ct)
     {
         var stream = await CaseWrites.LoadAsync(session, cmd.CaseId, cmd.ExpectedVersion, cmd.User, ct);
         var decision = CaseDecider.Decide(stream.Aggregate, new CaseCommand.RegisterSubmission(
             cmd.SubmissionId, cmd.Channel, cmd.Sender?.Id, cmd.ReceivedAt, cmd.Subject, cmd.Documents), clock.ContextFor(cmd.User));
         var result = CaseWrites.Append(stream, decision);
         if (cmd.Sender is not null) session.Insert(cmd.Sender);
+        foreach (var job in ExtractTextHandler.For(cmd.CaseId, cmd.Documents.Select(d => (d.DocumentId, 1, d.Content)), extractor))
+            await messages.PublishAsync(job);
         return new SubmissionRegistered(cmd.CaseId, cmd.SubmissionId, [.. cmd.Documents.Select(d => d.DocumentId)], result.Version);
     }
 }

@@ -73,6 +73,7 @@ public sealed record Case(
         (not null, ScanQualityChecked e) => Change(state, e.DocumentId, d => CheckQuality(d, e.Check)),
         (not null, OcrCompleted e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Ocr = OcrState.Completed, Text = e.Text })),
         (not null, OcrFailed e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Ocr = OcrState.Failed })),
+        (not null, TextExtracted e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Text = e.Text })),
         (not null, RenditionCreated e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Renditions = v.Renditions.SetItem(e.Format, e.Content) })),
         _ => state,
     };

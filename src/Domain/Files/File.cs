@@ -19,7 +19,10 @@ public sealed record File(
         (null, FileOpened e) => Start(e),
         (not null, FileReclassified e) => state with
         {
-            PlanUnitId = e.PlanUnitId, PlanUnitCode = e.PlanUnitCode, Reference = e.Reference, Confidentiality = e.Confidentiality,
+            PlanUnitId = e.PlanUnitId,
+            PlanUnitCode = e.PlanUnitCode,
+            Reference = e.Reference,
+            Confidentiality = e.Confidentiality,
         },
         (not null, CaseAddedToFile e) => state with { OpenCases = state.OpenCases.Add(e.CaseId), Cases = state.Cases.Add(e.CaseId) },
         (not null, FileCaseClosed e) => state with { OpenCases = state.OpenCases.Remove(e.CaseId) },

@@ -15,6 +15,8 @@ public abstract record ScanCommand
     public sealed record FailOcr(Guid DocumentId, int Version, string Code, string Reason, IReadOnlyList<int> FailedPages) : ScanCommand;
 
     public sealed record AddRendition(Guid DocumentId, int Version, string Format, ContentRef Content) : ScanCommand;
+
+    public sealed record RecordExtractedText(Guid DocumentId, int Version, string Source, int PageCount, ContentRef Text) : ScanCommand;
 }
 
 public static class ScanRejections
@@ -34,6 +36,7 @@ public static class ScanRejections
     public static readonly Rejection UnknownVersion = new("document-version-unknown", "The document has no such version.", RejectionKind.NotFound);
     public static readonly Rejection QualityRejected = new("scan-quality-rejected", "The scan failed its quality check; it gets no text and no rendition.");
     public static readonly Rejection OcrAlreadyDone = new("ocr-already-completed", "Text recognition of this version is already completed.");
+    public static readonly Rejection TextExists = new("text-exists", "The version already has its text.");
     public static readonly Rejection RenditionExists = new("rendition-exists", "The version already has a rendition in this format.");
 }
 
@@ -58,6 +61,7 @@ public static partial class ScanDecider
             v.Ocr == OcrState.Completed ? ScanRejections.OcrAlreadyDone
             : Decision.Of(new OcrFailed(state.Id, c.DocumentId, c.Version, c.Code, c.Reason, c.FailedPages, ctx.By, ctx.Now))),
         (not null, ScanCommand.AddRendition c) => AddRendition(state, c, ctx),
+        (not null, ScanCommand.RecordExtractedText c) => RecordText(state, c, ctx),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -94,6 +98,16 @@ public static partial class ScanDecider
         if (version.Renditions.ContainsKey(c.Format)) return ScanRejections.RenditionExists;
         if (c.Content.Validate() is { } bad) return bad;
         return Decision.Of(new RenditionCreated(state.Id, c.DocumentId, c.Version, c.Format, c.Content, ctx.By, ctx.Now));
+    }
+
+    private static Decision RecordText(Case state, ScanCommand.RecordExtractedText c, CommandContext ctx)
+    {
+        if (!state.Documents.TryGetValue(c.DocumentId, out var doc)) return CaseRejections.UnknownDocument;
+        var version = doc.Versions.FirstOrDefault(v => v.Number == c.Version);
+        if (version is null) return ScanRejections.UnknownVersion;
+        if (version.Text is not null) return ScanRejections.TextExists;
+        if (c.Text.Validate() is { } bad) return bad;
+        return Decision.Of(new TextExtracted(state.Id, c.DocumentId, c.Version, c.Source, c.PageCount, c.Text, ctx.By, ctx.Now));
     }
 
     private static Decision ForScanVersion(Case state, Guid documentId, int number, Func<Document, DocumentVersion, Decision> decide)

@@ -39,3 +39,7 @@ public sealed record OcrFailed(
 /// <summary>A second format of a document version, e.g. a searchable PDF/A-2b of a scan.</summary>
 public sealed record RenditionCreated(
     Guid CaseId, Guid DocumentId, int Version, string Format, ContentRef Content, Actor CreatedBy, DateTimeOffset CreatedAt);
+
+/// <summary>Text taken from a born-digital document (a PDF's text layer, plain text), stored like OCR text.</summary>
+public sealed record TextExtracted(
+    Guid CaseId, Guid DocumentId, int Version, string Source, int PageCount, ContentRef Text, Actor ExtractedBy, DateTimeOffset ExtractedAt);

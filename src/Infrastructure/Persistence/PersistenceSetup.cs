@@ -1,5 +1,6 @@
 using ECase.Application.Content;
 using ECase.Application.Files;
+using ECase.Application.Scanning;
 using ECase.Application.Submissions;
 using ECase.Infrastructure.Content;
 using ECase.Infrastructure.Files;
@@ -33,6 +34,8 @@ public static class PersistenceSetup
         services.Configure<ContentStoreOptions>(config.GetSection(ContentStoreOptions.Section));
         services.AddSingleton<IContentStore, FileSystemContentStore>();
         services.AddSingleton<IFileReferenceNumbers, PostgresFileReferenceNumbers>();
+        services.Configure<ScanningOptions>(config.GetSection(ScanningOptions.Section));
+        services.AddSingleton<ITextExtractor, Text.DocumentTextExtractor>();
 
         services.AddMarten(opts =>
             {

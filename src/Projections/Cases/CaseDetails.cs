@@ -18,6 +18,9 @@ public sealed record VersionView(int Number, string Sha256, long Size, string Me
     public OcrView Ocr { get; init; } = new(OcrState.NotApplicable, null, null, [], null, null);
 
     public IReadOnlyList<RenditionView> Renditions { get; init; } = [];
+
+    /// <summary>Where the version's text comes from: "ocr", "pdf-text", "plain"; null while there is none.</summary>
+    public string? TextSource { get; init; }
 }
 
 public sealed record ScanView(ScanProtocol Protocol, string Language, QualityCheck? Quality);
@@ -71,7 +74,9 @@ public sealed class CaseDetailsProjection : SingleStreamProjection<CaseDetails, 
         (not null, OcrCompleted o) => ChangeVersion(s, o.DocumentId, o.Version, v => v with
         {
             Ocr = new OcrView(OcrState.Completed, o.Language, o.MeanConfidence, o.Pages, null, null),
+            TextSource = "ocr",
         }),
+        (not null, TextExtracted t) => ChangeVersion(s, t.DocumentId, t.Version, v => v with { TextSource = t.Source }),
         (not null, OcrFailed f) => ChangeVersion(s, f.DocumentId, f.Version, v => v with
         {
             Ocr = v.Ocr with { State = OcrState.Failed, FailureCode = f.Code, FailureReason = f.Reason },

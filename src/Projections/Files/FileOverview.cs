@@ -27,7 +27,10 @@ public sealed class FileOverviewProjection : SingleStreamProjection<FileOverview
             0, 0, o.OpenedBy.UserId, o.OpenedAt, null, o.OpenedAt, 0),
         (not null, FileReclassified r) => s with
         {
-            Reference = r.Reference, PlanUnitId = r.PlanUnitId, PlanUnitCode = r.PlanUnitCode, Confidentiality = r.Confidentiality,
+            Reference = r.Reference,
+            PlanUnitId = r.PlanUnitId,
+            PlanUnitCode = r.PlanUnitCode,
+            Confidentiality = r.Confidentiality,
             PreviousReferences = r.Reference == r.PreviousReference ? s.PreviousReferences : [.. s.PreviousReferences, r.PreviousReference],
         },
         (not null, CaseAddedToFile) => s with { CaseCount = s.CaseCount + 1, OpenCaseCount = s.OpenCaseCount + 1 },
