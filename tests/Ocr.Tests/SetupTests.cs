@@ -16,7 +16,7 @@ public sealed class SetupTests
             .Build();
         using var provider = new ServiceCollection().AddECaseOcr(config).BuildServiceProvider();
 
-        var engine = provider.GetRequiredService<TesseractOcrEngine>();
+        var engine = Assert.IsType<TesseractOcrEngine>(provider.GetRequiredService<IOcrEngine>());
         Assert.Same(engine, provider.GetRequiredService<IOcrEngine>());
         var options = provider.GetRequiredService<IOptions<TesseractOcrOptions>>().Value;
         Assert.Equal(3, options.PoolSize);

@@ -4,6 +4,7 @@ using ECase.Application.Scanning;
 using ECase.Application.Submissions;
 using ECase.Infrastructure.Content;
 using ECase.Infrastructure.Files;
+using ECase.Infrastructure.Ocr;
 using ECase.Projections;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -36,6 +37,7 @@ public static class PersistenceSetup
         services.AddSingleton<IFileReferenceNumbers, PostgresFileReferenceNumbers>();
         services.Configure<ScanningOptions>(config.GetSection(ScanningOptions.Section));
         services.AddSingleton<ITextExtractor, Text.DocumentTextExtractor>();
+        services.AddECaseOcr(config);
 
         services.AddMarten(opts =>
             {
