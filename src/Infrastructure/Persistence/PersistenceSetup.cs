@@ -38,6 +38,7 @@ public static class PersistenceSetup
         services.Configure<ScanningOptions>(config.GetSection(ScanningOptions.Section));
         services.AddSingleton<ITextExtractor, Text.DocumentTextExtractor>();
         services.AddECaseOcr(config);
+        services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
 
         services.AddMarten(opts =>
             {
