@@ -1,5 +1,6 @@
 using ECase.Domain.Cases;
 using ECase.Domain.Common;
+using ECase.Domain.Scanning;
 
 namespace ECase.Domain.Tests;
 
@@ -85,6 +86,20 @@ public static class EventAssert
         {
             Assert.Equal(e.DocumentIds, a.DocumentIds);
             Assert.Equal(e with { DocumentIds = NoIds }, a with { DocumentIds = NoIds });
+            return;
+        }
+
+        if (expected is OcrCompleted ec && actual is OcrCompleted ac)
+        {
+            Assert.Equal(ec.Pages, ac.Pages);
+            Assert.Equal(ec with { Pages = [] }, ac with { Pages = [] });
+            return;
+        }
+
+        if (expected is OcrFailed ef && actual is OcrFailed af)
+        {
+            Assert.Equal(ef.FailedPages, af.FailedPages);
+            Assert.Equal(ef with { FailedPages = [] }, af with { FailedPages = [] });
             return;
         }
 
