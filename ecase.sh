@@ -100,6 +100,11 @@ test_tools() {
   command -v qpdf >/dev/null || missing+=(qpdf)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v gs >/dev/null || missing+=(ghostscript)
+  # PDFBox Preflight (PDF/A-1 validator) on Java 17 needs the activation and JAXB jars besides pdfbox.
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  [ -f /usr/share/java/preflight.jar ] || [ -f /usr/share/java/pdfbox2-preflight.jar ] || missing+=(libpdfbox2-java)
+  [ -f /usr/share/java/javax.activation.jar ] || [ -f /usr/share/java/jakarta.activation.jar ] || missing+=(libactivation-java)
+  [ -f /usr/share/java/jaxb-api.jar ] || missing+=(libjaxb-api-java)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages for the tests: ${missing[*]}"
     log "installing ${missing[*]}"

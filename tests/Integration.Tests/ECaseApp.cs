@@ -18,7 +18,7 @@ namespace ECase.Integration.Tests;
 /// </summary>
 public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public const long MaxUploadBytes = 1024 * 1024;
+    public const long MaxUploadBytes = 8 * 1024 * 1024;
     public static readonly string SigningKey = Convert.ToBase64String("ecase-integration-tests-signing-key-0123456789"u8.ToArray());
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -32,7 +32,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A second host on the same schema and content folder, e.g. to test a restart.</summary>
-    public ECaseApp(string schema, string contentRoot, Dictionary<string, string> settings, bool ownsData)
+    internal ECaseApp(string schema, string contentRoot, Dictionary<string, string> settings, bool ownsData)
     {
         Schema = schema;
         ContentRoot = contentRoot;

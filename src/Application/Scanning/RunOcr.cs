@@ -91,7 +91,7 @@ public static class RunOcrHandler
             current.AppendMany(ScanDecider.Decide(current.Aggregate, new ScanCommand.CompleteOcr(job.DocumentId, job.Version, job.Language, pageInfo, textRef), ctx).EventsOrThrow());
             current.AppendMany(ScanDecider.Decide(current.Aggregate, new ScanCommand.AddRendition(job.DocumentId, job.Version, RenditionFormat, pdfRef), ctx).EventsOrThrow());
             logger.LogInformation("OCR of {Document} v{Version}: {Pages} pages, mean confidence {Confidence:F1}",
-                job.DocumentId, job.Version, pages.Count, pageInfo.Average(p => p.MeanConfidence));
+                job.DocumentId, job.Version, pages.Count, pageInfo.Count == 0 ? 0 : pageInfo.Average(p => p.MeanConfidence));
         }
         finally
         {

@@ -81,7 +81,8 @@ public sealed record Case(
     /// <summary>A scan that fails its quality check keeps its image but gets no text and no rendition.</summary>
     private static Document CheckQuality(Document doc, QualityCheck check)
     {
-        var checkedDoc = doc with { Scan = doc.Scan! with { Quality = check } };
+        if (doc.Scan is null) return doc;
+        var checkedDoc = doc with { Scan = doc.Scan with { Quality = check } };
         return check.Accepted ? checkedDoc : checkedDoc.WithVersion(1, v => v with { Ocr = OcrState.NotApplicable });
     }
 

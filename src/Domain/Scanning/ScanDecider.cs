@@ -55,6 +55,7 @@ public static partial class ScanDecider
         (not null, ScanCommand.Record c) => Record(state, c, ctx),
         (not null, ScanCommand.CompleteOcr c) => ForScanVersion(state, c.DocumentId, c.Version, (_, v) =>
             v.Ocr == OcrState.Completed ? ScanRejections.OcrAlreadyDone
+            : c.Text.Validate() is { } badText ? badText
             : Decision.Of(new OcrCompleted(state.Id, c.DocumentId, c.Version, c.Language,
                 c.Pages.Count == 0 ? 0 : c.Pages.Average(p => p.MeanConfidence), c.Pages, c.Text, ctx.By, ctx.Now))),
         (not null, ScanCommand.FailOcr c) => ForScanVersion(state, c.DocumentId, c.Version, (_, v) =>
@@ -85,7 +86,7 @@ public static partial class ScanDecider
         if (!q.Accepted && p.OriginalMayBeDestroyed) return ScanRejections.OriginalMustBeKept;
 
         return Decision.Of(
-            new DocumentScanned(state.Id, c.DocumentId, c.Title.Trim(), c.Image, p, c.Language, ctx.By, ctx.Now),
+            new DocumentScanned(state.Id, c.DocumentId, c.Title.Trim(), c.Image, p with { Operator = p.Operator.Trim(), Device = p.Device.Trim() }, c.Language, ctx.By, ctx.Now),
             new ScanQualityChecked(state.Id, c.DocumentId, q with { CheckedBy = q.CheckedBy.Trim(), Reason = q.Reason?.Trim() }, ctx.By, ctx.Now));
     }
 
@@ -116,6 +117,9 @@ public static partial class ScanDecider
         if (doc.Scan is null) return ScanRejections.NotAScan;
         if (doc.Scan.Quality is { Accepted: false }) return ScanRejections.QualityRejected;
         var version = doc.Versions.FirstOrDefault(v => v.Number == number);
-        return version is null ? ScanRejections.UnknownVersion : decide(doc, version);
+        // Only the scanned image itself (not a later born-digital version) is recognised.
+        return version is null ? ScanRejections.UnknownVersion
+            : version.Ocr == OcrState.NotApplicable ? ScanRejections.NotAScan
+            : decide(doc, version);
     }
 }
