@@ -19,8 +19,9 @@ public static class CoreSetup
             opts.Policies.AutoApplyTransactions();
             // Jobs (OCR, later indexing and export) survive restarts: their messages are stored with the events.
             opts.Policies.UseDurableLocalQueues();
-            // One OCR job at a time; each job spreads its pages over the cores.
-            opts.LocalQueueFor<RunOcr>().Sequential();
+            // As many OCR jobs at once as cores; the engine pool (one Tesseract per core) bounds the pages in flight,
+            // so single-page scans still use every core and a long TIFF does not block the queue.
+            opts.LocalQueueFor<RunOcr>().MaximumParallelMessages(Environment.ProcessorCount);
             opts.Durability.Mode = DurabilityMode.Solo;
             opts.UseRuntimeCompilation();
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
