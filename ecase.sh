@@ -24,7 +24,8 @@ setup() {
   [ -e /usr/lib/x86_64-linux-gnu/libtesseract.so.5 ] || [ -e /usr/lib/aarch64-linux-gnu/libtesseract.so.5 ] || missing+=(libtesseract5 liblept5)
   [ -f /usr/share/tesseract-ocr/5/tessdata/deu.traineddata ] || missing+=(tesseract-ocr-deu)
   [ -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || missing+=(tesseract-ocr-eng)
-  [ -f /usr/share/color/icc/sRGB.icc ] || missing+=(icc-profiles-free)
+  # PDF/A renditions of born-digital PDFs.
+  command -v gs >/dev/null || missing+=(ghostscript)
   command -v curl >/dev/null || missing+=(curl)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages: ${missing[*]} (run as root or install them with apt-get)"

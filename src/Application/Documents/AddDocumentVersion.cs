@@ -58,7 +58,7 @@ public static class AddDocumentVersionHandler
         var decision = CaseDecider.Decide(stream.Aggregate, new CaseCommand.AddDocumentVersion(cmd.DocumentId, cmd.Content), clock.ContextFor(cmd.User));
         var result = CaseWrites.Append(stream, decision);
         var added = decision.EventsOrThrow().OfType<DocumentVersionAdded>().Select(e => (e.DocumentId, e.Version, e.Content));
-        foreach (var job in ExtractTextHandler.For(cmd.CaseId, added, extractor)) await messages.PublishAsync(job);
+        foreach (var job in DocumentJobs.For(cmd.CaseId, added, extractor)) await messages.PublishAsync(job);
         return result;
     }
 }

@@ -33,11 +33,6 @@ public static class ExtractTextHandler
         chain.OnException<Exception>().RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)).Then.MoveToErrorQueue();
     }
 
-    /// <summary>The jobs to queue for newly added document versions.</summary>
-    public static IEnumerable<ExtractText> For(Guid caseId, IEnumerable<(Guid DocumentId, int Version, ContentRef Content)> versions, ITextExtractor extractor) =>
-        versions.Where(v => extractor.CanExtract(v.Content.MediaType))
-            .Select(v => new ExtractText(caseId, v.DocumentId, v.Version, v.Content.Sha256, v.Content.MediaType));
-
     public static async Task Handle(
         ExtractText job, IDocumentSession session, IContentStore store, ITextExtractor extractor, TimeProvider clock, ILogger<ExtractText> logger, CancellationToken ct)
     {

@@ -36,3 +36,16 @@ public interface IPdfAWriter
     /// <summary>A searchable PDF/A-2b: each page the page image, with an invisible text layer on the word boxes.</summary>
     void WriteSearchable(IReadOnlyList<OcrPage> pages, PdfAMetadata metadata, System.IO.Stream output);
 }
+
+/// <summary>Turns born-digital PDFs into PDF/A-2b (Ghostscript); the original stays as it is.</summary>
+public interface IPdfAConverter
+{
+    /// <summary>True when the PDF declares PDF/A conformance in its XMP metadata.</summary>
+    bool IsPdfA(string path);
+
+    /// <summary>Writes a PDF/A-2b copy of <paramref name="input"/> to <paramref name="output"/>.</summary>
+    /// <exception cref="PdfConversionException">the PDF cannot be converted (malformed, encrypted, timeout).</exception>
+    Task ConvertAsync(string input, string output, CancellationToken ct);
+}
+
+public sealed class PdfConversionException(string message) : Exception(message);

@@ -92,7 +92,7 @@ public static class RegisterSubmissionHandler
             cmd.SubmissionId, cmd.Channel, cmd.Sender?.Id, cmd.ReceivedAt, cmd.Subject, cmd.Documents), clock.ContextFor(cmd.User));
         var result = CaseWrites.Append(stream, decision);
         if (cmd.Sender is not null) session.Insert(cmd.Sender);
-        foreach (var job in ExtractTextHandler.For(cmd.CaseId, cmd.Documents.Select(d => (d.DocumentId, 1, d.Content)), extractor))
+        foreach (var job in DocumentJobs.For(cmd.CaseId, cmd.Documents.Select(d => (d.DocumentId, 1, d.Content)), extractor))
             await messages.PublishAsync(job);
         return new SubmissionRegistered(cmd.CaseId, cmd.SubmissionId, [.. cmd.Documents.Select(d => d.DocumentId)], result.Version);
     }

@@ -39,6 +39,7 @@ public static class PersistenceSetup
         services.AddSingleton<ITextExtractor, Text.DocumentTextExtractor>();
         services.AddECaseOcr(config);
         services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
+        services.AddSingleton<IPdfAConverter, Pdf.GhostscriptPdfAConverter>();
 
         services.AddMarten(opts =>
             {

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+using ECase.Application.Scanning;
+using PigDocument = UglyToad.PdfPig.PdfDocument;
+
+namespace ECase.Infrastructure.Pdf;
+
+/// <summary>
+/// PDF/A-2b renditions of born-digital PDFs with Ghostscript's pdfwrite (<c>-dPDFA=2</c>, RGB colour conversion, the same
+/// sRGB output intent as our own writer). Runs <c>gs -dSAFER</c> in a child process with a time limit; scripts, actions
+/// and JavaScript of the input do not survive pdfwrite.
+/// </summary>
+public sealed class GhostscriptPdfAConverter : IPdfAConverter
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
+    public bool IsPdfA(string path)
+    {
+        try
+        {
+            using var pdf = PigDocument.Open(path);
+            if (!pdf.TryGetXmpMetadata(out var xmp)) return false;
+            // PdfPig decodes XMP as Latin-1; the markers we look for are ASCII either way.
+            var xml = Encoding.UTF8.GetString(xmp.GetXmlBytes().ToArray());
+            return xml.Contains("pdfaid:part", StringComparison.Ordinal) && xml.Contains("http://www.aiim.org/pdfa/ns/id/", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
+
+    public async Task ConvertAsync(string input, string output, CancellationToken ct)
+    {
+        var work = Path.Combine(Path.GetTempPath(), $"ecase-gs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            var icc = Path.Combine(work, "srgb.icc");
+            await File.WriteAllBytesAsync(icc, Resources.Load("sRGB.icc"), ct);
+            var def = Path.Combine(work, "pdfa_def.ps");
+            await File.WriteAllTextAsync(def, PdfADefinition(icc), ct);
+
+            var psi = new ProcessStartInfo("gs") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[]
+            {
+                "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
+                "-sColorConversionStrategy=RGB", "-sProcessColorModel=DeviceRGB", $"--permit-file-read={work}/", $"-sOutputFile={output}", def, input,
+            })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+
+            Process process;
+            try
+            {
+                process = Process.Start(psi) ?? throw new PdfConversionException("Ghostscript did not start.");
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new InvalidOperationException("Ghostscript ('gs', Debian package ghostscript) is not installed.", e);
+            }
+
+            using (process)
+            {
+                var stderr = process.StandardError.ReadToEndAsync(ct);
+                var stdout = process.StandardOutput.ReadToEndAsync(ct);
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                limit.CancelAfter(Timeout);
+                try
+                {
+                    await process.WaitForExitAsync(limit.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    if (ct.IsCancellationRequested) throw;
+                    throw new PdfConversionException($"Ghostscript took longer than {Timeout.TotalMinutes} minutes.");
+                }
+
+                var messages = (await stdout + await stderr).Trim();
+                if (process.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
+                    throw new PdfConversionException($"Ghostscript could not convert the PDF (exit {process.ExitCode}): {Shorten(messages)}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static string Shorten(string s) => s.Length <= 500 ? s : s[..500] + "…";
+
+    /// <summary>The PostScript prologue that gives the PDF/A its output intent (after Ghostscript's lib/PDFA_def.ps).</summary>
+    private static string PdfADefinition(string iccPath) => $$"""
+        %!
+        /ICCProfile ({{iccPath}}) def
+        [/_objdef {icc_PDFA} /type /stream /OBJ pdfmark
+        [{icc_PDFA} << /N 3 >> /PUT pdfmark
+        [{icc_PDFA} ICCProfile (r) file /PUT pdfmark
+        [/_objdef {OutputIntent_PDFA} /type /dict /OBJ pdfmark
+        [{OutputIntent_PDFA} <<
+          /Type /OutputIntent
+          /S /GTS_PDFA1
+          /DestOutputProfile {icc_PDFA}
+          /OutputConditionIdentifier (sRGB IEC61966-2.1)
+          /Info (sRGB IEC61966-2.1)
+        >> /PUT pdfmark
+        [{Catalog} << /OutputIntents [ {OutputIntent_PDFA} ] >> /PUT pdfmark
+        """;
+}
