@@ -238,12 +238,21 @@ public sealed class ScanDeciderTests() : DeciderSpec<Case, ScanCommand>(Case.Evo
     }
 
     [Theory]
+    [InlineData("image/tiff")]
+    [InlineData("image/png")]
+    [InlineData("image/jpeg")]
     [InlineData("application/pdf")]
+    public void A_scan_may_be_a_TIFF_PNG_JPEG_or_a_scanners_image_only_PDF(string mediaType)
+    {
+        Given(Opened).When(RecordScan(image: Image(mediaType: mediaType))).Accepted();
+    }
+
+    [Theory]
     [InlineData("text/plain")]
     [InlineData("image/gif")]
     [InlineData("image/bmp")]
     [InlineData("application/octet-stream")]
-    public void Recording_a_scan_that_is_not_a_tiff_png_or_jpeg_image_is_rejected(string mediaType)
+    public void Recording_a_scan_that_is_not_an_image_or_a_scanner_pdf_is_rejected(string mediaType)
     {
         Given(Opened).When(RecordScan(image: Image(mediaType: mediaType))).ThenRejected(ScanRejections.ImageTypeNotScannable);
     }
@@ -459,7 +468,7 @@ public sealed class ScanDeciderTests() : DeciderSpec<Case, ScanCommand>(Case.Evo
     {
         var allBad = RecordScan(
             title: "",
-            image: Image(mediaType: "application/pdf", fileName: "../x.pdf"),
+            image: Image(mediaType: "text/plain", fileName: "../x.pdf"),
             protocol: new ScanProtocol(" ", " ", "", 10, ColourMode.Colour, Now.AddHours(1), 0, ProtectionNeed.VeryHigh, false, new DateOnly(2030, 1, 1)),
             quality: new QualityCheck(" ", false, null),
             language: "DE");

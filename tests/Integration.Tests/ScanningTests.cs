@@ -4,6 +4,7 @@ using ECase.Application.Cases;
 using ECase.Application.Scanning;
 using ECase.Domain.Cases;
 using ECase.Projections.Cases;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ECase.Integration.Tests;
 
@@ -85,6 +86,26 @@ public sealed class ScanningTests(ECaseApp app)
         {
             System.IO.File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task A_scanners_image_only_PDF_is_rasterised_and_recognised()
+    {
+        var (image, truth) = Fixtures.SinglePages().First();
+        // An image-only PDF as a scanner makes it: the page image, no text layer.
+        var page = await app.Services.GetRequiredService<IOcrEngine>().RecognizeAsync(image, 0, "deu", CancellationToken.None);
+        var pdf = new System.IO.MemoryStream();
+        app.Services.GetRequiredService<IPdfAWriter>().WriteSearchable(
+            [page with { Words = [], Text = "" }], new PdfAMetadata("Scan", "Scanner", "Scan", DateTimeOffset.UtcNow), pdf);
+
+        var (_, caseId) = await _given.FileWithCaseAsync();
+        var recorded = await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/scans",
+            Scan("scan.pdf", "application/pdf", bytes: pdf.ToArray()))).ReadAsync<ScanRecorded>();
+        var version = await WaitForOcrAsync(_given.ClerkHa, caseId, recorded.DocumentId, TimeSpan.FromSeconds(120));
+        Assert.Equal(OcrState.Completed, version.Ocr.State);
+        var text = await (await _given.ClerkHa.GetAsync($"/api/cases/{caseId}/documents/{recorded.DocumentId}/versions/1/text")).ReadAsync<DocumentText>();
+        var cer = Cer.Of(Assert.Single(text.Pages).Text, truth);
+        Assert.True(cer < 0.01, $"CER {cer:P2} after rasterising the PDF");
     }
 
     [Fact]

@@ -49,3 +49,13 @@ public interface IPdfAConverter
 }
 
 public sealed class PdfConversionException(string message) : Exception(message);
+
+/// <summary>Turns an image-only PDF (a scanner's output) into a multi-page TIFF that the OCR engine reads.</summary>
+public interface IPdfRasterizer
+{
+    /// <summary>Page count of the PDF; refuses unreadable PDFs and pages that would exceed <paramref name="maxPixels"/> at <paramref name="dpi"/>.</summary>
+    /// <exception cref="OcrInputException">not a readable PDF, or a page too large.</exception>
+    int CountPages(string pdfPath, int dpi, long maxPixels);
+
+    Task RasterizeAsync(string pdfPath, string tiffPath, int dpi, CancellationToken ct);
+}

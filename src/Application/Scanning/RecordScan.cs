@@ -23,7 +23,7 @@ public sealed record RecordScan(
 public sealed record ScanRecorded(Guid CaseId, Guid DocumentId, bool OcrQueued, long Version);
 
 /// <summary>
-/// <c>POST /api/cases/{id}/scans</c>, multipart/form-data with one image part (TIFF, PNG, JPEG) and the protocol fields
+/// <c>POST /api/cases/{id}/scans</c>, multipart/form-data with one image part (TIFF, PNG, JPEG, or a scanner's image-only PDF) and the protocol fields
 /// <c>title, operator, device, profile, resolutionDpi, colourMode, capturedAt, pageCount, protectionNeed,
 /// originalMayBeDestroyed, destroyOriginalAfter, checkedBy, qualityAccepted, qualityReason, language</c>.
 /// </summary>
@@ -35,8 +35,8 @@ public static class RecordScanEndpoint
             .DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
 
     private static async Task<IResult> HandleAsync(
-        Guid caseId, HttpRequest request, ClaimsPrincipal principal, IMessageBus bus, IContentStore store, IOcrEngine ocr,
-        IOptions<ContentStoreOptions> options, IQuerySession query, TimeProvider clock, CancellationToken ct)
+        Guid caseId, HttpRequest request, ClaimsPrincipal principal, IMessageBus bus, IContentStore store, IOcrEngine ocr, IPdfRasterizer rasterizer,
+        IOptions<ContentStoreOptions> options, IOptions<ScanningOptions> scanning, IQuerySession query, TimeProvider clock, CancellationToken ct)
     {
         var user = CurrentUser.From(principal);
         await CaseQueries.LoadVisibleAsync(query, caseId, user, ct);
@@ -47,7 +47,9 @@ public static class RecordScanEndpoint
         int pages;
         try
         {
-            pages = ocr.CountPages(image.Staged.StagingPath);
+            pages = image.MediaType == "application/pdf"
+                ? rasterizer.CountPages(image.Staged.StagingPath, Int(upload, "resolutionDpi") ?? 300, scanning.Value.MaxPdfPagePixels)
+                : ocr.CountPages(image.Staged.StagingPath);
         }
         catch (OcrInputException e)
         {
@@ -106,7 +108,8 @@ public static class RecordScanHandler
             new ScanCommand.Record(cmd.DocumentId, cmd.Title, cmd.Image, cmd.Protocol, cmd.Quality, cmd.Language), clock.ContextFor(cmd.User)));
         // Follow-on work goes through the outbox in the same transaction: the job exists if and only if the scan does.
         if (cmd.Quality.Accepted)
-            await messages.PublishAsync(new RunOcr(cmd.CaseId, cmd.DocumentId, 1, cmd.Image.Sha256, cmd.Title, cmd.Language));
+            await messages.PublishAsync(new RunOcr(
+                cmd.CaseId, cmd.DocumentId, 1, cmd.Image.Sha256, cmd.Title, cmd.Language, cmd.Image.MediaType, cmd.Protocol.ResolutionDpi));
         return new ScanRecorded(cmd.CaseId, cmd.DocumentId, cmd.Quality.Accepted, result.Version);
     }
 }

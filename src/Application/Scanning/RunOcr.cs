@@ -13,7 +13,8 @@ using Wolverine.Runtime.Handlers;
 namespace ECase.Application.Scanning;
 
 /// <summary>Durable job: recognise the text of a scanned document version and make its searchable PDF/A rendition.</summary>
-public sealed record RunOcr(Guid CaseId, Guid DocumentId, int Version, string Sha256, string Title, string Language);
+/// <param name="MediaType">image/* is recognised as it is; application/pdf is rasterised at <paramref name="Dpi"/> first.</param>
+public sealed record RunOcr(Guid CaseId, Guid DocumentId, int Version, string Sha256, string Title, string Language, string MediaType = "image/tiff", int Dpi = 300);
 
 /// <summary>The text of a document version as stored in the content store: per page, with word boxes.</summary>
 public sealed record DocumentText(string Language, string Source, IReadOnlyList<PageText> Pages)
@@ -31,6 +32,9 @@ public sealed class ScanningOptions
     public bool ProcessJobs { get; set; } = true;
 
     public int MaxParallelPages { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Largest page of a scanned PDF, in pixels at its scan resolution (a decompression-bomb guard).</summary>
+    public long MaxPdfPagePixels { get; set; } = 120_000_000;
 }
 
 public sealed class OcrJobsPausedException() : Exception("OCR jobs are paused (Scanning:ProcessJobs=false); the job waits in the queue.");
@@ -49,7 +53,7 @@ public static class RunOcrHandler
     }
 
     public static async Task Handle(
-        RunOcr job, IDocumentSession session, IContentStore store, IOcrEngine ocr, IPdfAWriter pdf, IOptions<ScanningOptions> options,
+        RunOcr job, IDocumentSession session, IContentStore store, IOcrEngine ocr, IPdfAWriter pdf, IPdfRasterizer rasterizer, IOptions<ScanningOptions> options,
         TimeProvider clock, ILogger<RunOcr> logger, CancellationToken ct)
     {
         if (!options.Value.ProcessJobs) throw new OcrJobsPausedException();
@@ -68,6 +72,21 @@ public static class RunOcrHandler
             await using (var source = store.OpenRead(job.Sha256))
             await using (var target = global::System.IO.File.Create(image))
                 await source.CopyToAsync(target, ct);
+            if (job.MediaType == "application/pdf")
+            {
+                var tiff = image + ".tif";
+                try
+                {
+                    await rasterizer.RasterizeAsync(image, tiff, job.Dpi, ct);
+                }
+                catch (PdfConversionException e)
+                {
+                    current.AppendMany(ScanDecider.Decide(current.Aggregate, new ScanCommand.FailOcr(job.DocumentId, job.Version, "pdf-unreadable", e.Message, []), ctx).EventsOrThrow());
+                    return;
+                }
+
+                global::System.IO.File.Move(tiff, image, overwrite: true);
+            }
 
             var (pages, failure) = await RecognizeAsync(ocr, image, job.Language, options.Value.MaxParallelPages, ct);
             if (failure is not null)

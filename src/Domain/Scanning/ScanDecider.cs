@@ -21,7 +21,7 @@ public abstract record ScanCommand
 
 public static class ScanRejections
 {
-    public static readonly Rejection ImageTypeNotScannable = new("scan-media-type", "A scan is a TIFF, PNG or JPEG image.", RejectionKind.Invalid);
+    public static readonly Rejection ImageTypeNotScannable = new("scan-media-type", "A scan is a TIFF, PNG or JPEG image, or a scanner's (image-only) PDF.", RejectionKind.Invalid);
     public static readonly Rejection OperatorRequired = new("scan-operator-required", "The scan protocol names the operator.", RejectionKind.Invalid);
     public static readonly Rejection DeviceRequired = new("scan-device-required", "The scan protocol names the scanner device.", RejectionKind.Invalid);
     public static readonly Rejection ResolutionInvalid = new("scan-resolution-invalid", "The scan resolution is 75 to 1200 dpi.", RejectionKind.Invalid);
@@ -43,7 +43,7 @@ public static class ScanRejections
 public static partial class ScanDecider
 {
     public const int MaxPages = 2000;
-    private static readonly string[] ScannableTypes = ["image/tiff", "image/png", "image/jpeg"];
+    private static readonly string[] ScannableTypes = ["image/tiff", "image/png", "image/jpeg", "application/pdf"];
 
     [GeneratedRegex("^[a-z]{3}(_[a-z]{3,4})?(\\+[a-z]{3}(_[a-z]{3,4})?){0,3}\\z")]
     private static partial Regex LanguagePattern();

@@ -10,7 +10,7 @@ namespace ECase.Infrastructure.Pdf;
 /// sRGB output intent as our own writer). Runs <c>gs -dSAFER</c> in a child process with a time limit; scripts, actions
 /// and JavaScript of the input do not survive pdfwrite.
 /// </summary>
-public sealed class GhostscriptPdfAConverter : IPdfAConverter
+public sealed class GhostscriptPdfAConverter : IPdfAConverter, IPdfRasterizer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
@@ -41,51 +41,80 @@ public sealed class GhostscriptPdfAConverter : IPdfAConverter
             var def = Path.Combine(work, "pdfa_def.ps");
             await File.WriteAllTextAsync(def, PdfADefinition(icc), ct);
 
-            var psi = new ProcessStartInfo("gs") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[]
-            {
+            await RunAsync(
+            [
                 "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
                 "-sColorConversionStrategy=RGB", "-sProcessColorModel=DeviceRGB", $"--permit-file-read={work}/", $"-sOutputFile={output}", def, input,
-            })
-            {
-                psi.ArgumentList.Add(arg);
-            }
-
-            Process process;
-            try
-            {
-                process = Process.Start(psi) ?? throw new PdfConversionException("Ghostscript did not start.");
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException("Ghostscript ('gs', Debian package ghostscript) is not installed.", e);
-            }
-
-            using (process)
-            {
-                var stderr = process.StandardError.ReadToEndAsync(ct);
-                var stdout = process.StandardOutput.ReadToEndAsync(ct);
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                limit.CancelAfter(Timeout);
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    if (ct.IsCancellationRequested) throw;
-                    throw new PdfConversionException($"Ghostscript took longer than {Timeout.TotalMinutes} minutes.");
-                }
-
-                var messages = (await stdout + await stderr).Trim();
-                if (process.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
-                    throw new PdfConversionException($"Ghostscript could not convert the PDF (exit {process.ExitCode}): {Shorten(messages)}");
-            }
+            ], output, ct);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    public int CountPages(string pdfPath, int dpi, long maxPixels)
+    {
+        try
+        {
+            using var pdf = PigDocument.Open(pdfPath);
+            if (pdf.NumberOfPages < 1) throw new OcrInputException("image-unreadable", "The PDF has no pages.");
+            for (var i = 1; i <= pdf.NumberOfPages; i++)
+            {
+                var page = pdf.GetPage(i);
+                var pixels = page.Width / 72.0 * dpi * (page.Height / 72.0 * dpi);
+                if (pixels > maxPixels)
+                    throw new OcrInputException("image-too-large", $"Page {i} would be {pixels / 1e6:F0} megapixels at {dpi} dpi; the limit is {maxPixels / 1e6:F0}.");
+            }
+
+            return pdf.NumberOfPages;
+        }
+        catch (Exception e) when (e is not OcrInputException and not OutOfMemoryException)
+        {
+            throw new OcrInputException("image-unreadable", $"The PDF cannot be read: {e.Message}");
+        }
+    }
+
+    public async Task RasterizeAsync(string pdfPath, string tiffPath, int dpi, CancellationToken ct) =>
+        await RunAsync(
+            ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffgray", "-sCompression=lzw", $"-r{dpi}", $"-sOutputFile={tiffPath}", pdfPath],
+            tiffPath, ct);
+
+    private static async Task RunAsync(string[] args, string output, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("gs") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new PdfConversionException("Ghostscript did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("Ghostscript ('gs', Debian package ghostscript) is not installed.", e);
+        }
+
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            var stdout = process.StandardOutput.ReadToEndAsync(ct);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(Timeout);
+            try
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                if (ct.IsCancellationRequested) throw;
+                throw new PdfConversionException($"Ghostscript took longer than {Timeout.TotalMinutes} minutes.");
+            }
+
+            var messages = (await stdout + await stderr).Trim();
+            if (process.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
+                throw new PdfConversionException($"Ghostscript failed (exit {process.ExitCode}): {Shorten(messages)}");
         }
     }
 

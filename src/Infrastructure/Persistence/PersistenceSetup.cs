@@ -40,6 +40,7 @@ public static class PersistenceSetup
         services.AddECaseOcr(config);
         services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
         services.AddSingleton<IPdfAConverter, Pdf.GhostscriptPdfAConverter>();
+        services.AddSingleton<IPdfRasterizer, Pdf.GhostscriptPdfAConverter>();
 
         services.AddMarten(opts =>
             {
