@@ -1,7 +1,9 @@
 using ECase.Application;
 using ECase.Application.Scanning;
 using ECase.Infrastructure.Persistence;
+using JasperFx;
 using JasperFx.CodeGeneration;
+using Wolverine.ErrorHandling;
 using Microsoft.Extensions.Hosting;
 using Wolverine;
 
@@ -17,6 +19,9 @@ public static class CoreSetup
         {
             opts.Discovery.IncludeAssembly(typeof(ApplicationEndpoints).Assembly);
             opts.Policies.AutoApplyTransactions();
+            // A write that lost a race is decided again on the fresh stream. A client that named its version (If-Match or
+            // body) fails again at once and gets its 409/412; one that did not is not punished for a job appending meanwhile.
+            opts.OnException<ConcurrencyException>().RetryTimes(2);
             // Jobs (OCR, later indexing and export) survive restarts: their messages are stored with the events.
             opts.Policies.UseDurableLocalQueues();
             // As many OCR jobs at once as cores; the engine pool (one Tesseract per core) bounds the pages in flight,
