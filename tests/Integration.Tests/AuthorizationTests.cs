@@ -16,6 +16,7 @@ public sealed class AuthorizationTests(ECaseApp app)
     public async Task A_clerk_of_OA_can_neither_read_nor_change_a_file_of_HA()
     {
         var (fileId, caseId) = await _given.FileWithCaseAsync(_given.ClerkHa);
+        await app.WaitForJobsAsync();
         var before = await app.EventCountAsync();
 
         Assert.Equal("not-found", (await (await _given.ClerkOa.GetAsync($"/api/files/{fileId}")).ProblemAsync(404)).Code());

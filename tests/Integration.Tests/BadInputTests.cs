@@ -12,6 +12,8 @@ public sealed class BadInputTests(ECaseApp app)
 
     private async Task AssertNothingStored(Func<Task<HttpResponseMessage>> send, int status, string code)
     {
+        // Jobs of earlier tests store blobs too; only this request may act while we compare.
+        await app.WaitForJobsAsync();
         var events = await app.EventCountAsync();
         var blobs = app.StoredBlobs();
         var problem = await (await send()).ProblemAsync(status);
@@ -143,6 +145,7 @@ public sealed class BadInputTests(ECaseApp app)
         var (_, caseId) = await _given.FileWithCaseAsync();
         var form = Given.Submission(files: ("a.pdf", "application/pdf", Given.Pdf("kanal")));
         form.Add(new StringContent("Brieftaube"), "channel");
+        await app.WaitForJobsAsync();
         var events = await app.EventCountAsync();
         var problem = await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", form)).ProblemAsync(400);
         Assert.True(problem.GetProperty("errors").TryGetProperty("channel", out _));
@@ -154,10 +157,12 @@ public sealed class BadInputTests(ECaseApp app)
     public async Task Identical_content_is_stored_once_and_read_back_verified()
     {
         var (_, caseId) = await _given.FileWithCaseAsync();
-        var bytes = Given.Pdf($"dedup {Guid.NewGuid()}");
+        // Images: no follow-on jobs that would store blobs of their own.
+        byte[] bytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Guid.NewGuid().ToByteArray()];
+        await app.WaitForJobsAsync();
         var blobs = app.StoredBlobs().Length;
-        await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(files: ("a.pdf", "application/pdf", bytes)))).ReadAsync<object>();
-        await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(files: ("b.pdf", "application/pdf", bytes)))).ReadAsync<object>();
+        await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(files: ("a.png", "image/png", bytes)))).ReadAsync<object>();
+        await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(files: ("b.png", "image/png", bytes)))).ReadAsync<object>();
         Assert.Equal(blobs + 1, app.StoredBlobs().Length);
 
         var view = await (await _given.ClerkHa.GetAsync($"/api/cases/{caseId}")).ReadAsync<CaseView>();
@@ -169,8 +174,8 @@ public sealed class BadInputTests(ECaseApp app)
     public async Task Stored_bytes_changed_on_disk_are_never_served_as_the_document()
     {
         var (_, caseId) = await _given.FileWithCaseAsync();
-        var bytes = Given.Pdf($"tamper {Guid.NewGuid()}");
-        var doc = (await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(files: ("a.pdf", "application/pdf", bytes)))).ReadAsync<SubmissionRegisteredDto>()).DocumentIds[0];
+        byte[] bytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. System.Text.Encoding.ASCII.GetBytes($"tamper {Guid.NewGuid()}")];
+        var doc = (await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(files: ("a.png", "image/png", bytes)))).ReadAsync<SubmissionRegisteredDto>()).DocumentIds[0];
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
         var path = app.StoredBlobs().Single(p => p.EndsWith(sha, StringComparison.Ordinal));
         var tampered = (byte[])bytes.Clone();

@@ -98,6 +98,17 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
             ? System.IO.Directory.GetFiles(System.IO.Path.Combine(ContentRoot, "staging"))
             : [];
 
+    /// <summary>Waits until the durable queues are empty: no OCR, text or rendition job is running or waiting.</summary>
+    public async Task WaitForJobsAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        while (await ExecuteSqlScalarAsync<long>("select count(*) from {schema}.wolverine_incoming_envelopes where status <> 'Handled'") > 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("background jobs did not finish");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<long> EventCountAsync()
     {
         await using var session = Store.QuerySession();

@@ -33,6 +33,7 @@ public sealed class ProjectionTests(ECaseApp app)
     public async Task The_audit_trail_rebuilt_from_the_events_equals_the_live_one()
     {
         await BuildSomeHistoryAsync();
+        await app.WaitForJobsAsync();
         await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(15));
         string live;
         await using (var session = app.Store.QuerySession())
@@ -56,6 +57,7 @@ public sealed class ProjectionTests(ECaseApp app)
     public async Task File_overviews_and_case_details_rebuilt_from_the_events_equal_the_live_ones()
     {
         await BuildSomeHistoryAsync();
+        await app.WaitForJobsAsync();
         string liveFiles, liveCases;
         await using (var session = app.Store.QuerySession())
         {
