@@ -8,6 +8,9 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 PG_PORT="${ECASE_PG_PORT:-55432}"
 export ECASE_PG="${ECASE_PG:-Host=127.0.0.1;Port=$PG_PORT;Database=ecase;Username=postgres;Pooling=true;Maximum Pool Size=100}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The write path is measured without the follow-on jobs (text extraction, PDF/A renditions) that submitted PDFs queue:
+# those run asynchronously and would compete for the same two cores (Scanning:DeriveFormats, see README).
+export Scanning__DeriveFormats=false
 
 log() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
 

@@ -52,13 +52,13 @@ public static class AddDocumentVersionEndpoint
 public static class AddDocumentVersionHandler
 {
     public static async Task<CommandResult> Handle(
-        AddDocumentVersion cmd, IDocumentSession session, IMessageContext messages, ITextExtractor extractor, TimeProvider clock, CancellationToken ct)
+        AddDocumentVersion cmd, IDocumentSession session, IMessageContext messages, ITextExtractor extractor, IOptions<ScanningOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var stream = await CaseWrites.LoadAsync(session, cmd.CaseId, cmd.ExpectedVersion, cmd.User, ct);
         var decision = CaseDecider.Decide(stream.Aggregate, new CaseCommand.AddDocumentVersion(cmd.DocumentId, cmd.Content), clock.ContextFor(cmd.User));
         var result = CaseWrites.Append(stream, decision);
         var added = decision.EventsOrThrow().OfType<DocumentVersionAdded>().Select(e => (e.DocumentId, e.Version, e.Content));
-        foreach (var job in DocumentJobs.For(cmd.CaseId, added, extractor)) await messages.PublishAsync(job);
+        foreach (var job in DocumentJobs.For(cmd.CaseId, added, extractor, options.Value)) await messages.PublishAsync(job);
         return result;
     }
 }

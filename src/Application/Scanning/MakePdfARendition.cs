@@ -16,8 +16,10 @@ public sealed record MakePdfARendition(Guid CaseId, Guid DocumentId, int Version
 /// <summary>The follow-on jobs for newly stored document versions: text extraction and, for PDFs, a PDF/A rendition.</summary>
 public static class DocumentJobs
 {
-    public static IEnumerable<object> For(Guid caseId, IEnumerable<(Guid DocumentId, int Version, ContentRef Content)> versions, ITextExtractor extractor)
+    public static IEnumerable<object> For(
+        Guid caseId, IEnumerable<(Guid DocumentId, int Version, ContentRef Content)> versions, ITextExtractor extractor, ScanningOptions options)
     {
+        if (!options.DeriveFormats) yield break;
         foreach (var (documentId, version, content) in versions)
         {
             if (extractor.CanExtract(content.MediaType)) yield return new ExtractText(caseId, documentId, version, content.Sha256, content.MediaType);

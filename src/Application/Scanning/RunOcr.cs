@@ -33,6 +33,9 @@ public sealed class ScanningOptions
 
     public int MaxParallelPages { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>False: born-digital documents get no text extraction and no PDF/A rendition jobs (benchmarks of the write path).</summary>
+    public bool DeriveFormats { get; set; } = true;
+
     /// <summary>Largest page of a scanned PDF, in pixels at its scan resolution (a decompression-bomb guard).</summary>
     public long MaxPdfPagePixels { get; set; } = 120_000_000;
 }

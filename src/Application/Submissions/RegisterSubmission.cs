@@ -85,14 +85,14 @@ public static class RegisterSubmissionEndpoint
 public static class RegisterSubmissionHandler
 {
     public static async Task<SubmissionRegistered> Handle(
-        RegisterSubmission cmd, IDocumentSession session, IMessageContext messages, ITextExtractor extractor, TimeProvider clock, CancellationToken ct)
+        RegisterSubmission cmd, IDocumentSession session, IMessageContext messages, ITextExtractor extractor, IOptions<ScanningOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var stream = await CaseWrites.LoadAsync(session, cmd.CaseId, cmd.ExpectedVersion, cmd.User, ct);
         var decision = CaseDecider.Decide(stream.Aggregate, new CaseCommand.RegisterSubmission(
             cmd.SubmissionId, cmd.Channel, cmd.Sender?.Id, cmd.ReceivedAt, cmd.Subject, cmd.Documents), clock.ContextFor(cmd.User));
         var result = CaseWrites.Append(stream, decision);
         if (cmd.Sender is not null) session.Insert(cmd.Sender);
-        foreach (var job in DocumentJobs.For(cmd.CaseId, cmd.Documents.Select(d => (d.DocumentId, 1, d.Content)), extractor))
+        foreach (var job in DocumentJobs.For(cmd.CaseId, cmd.Documents.Select(d => (d.DocumentId, 1, d.Content)), extractor, options.Value))
             await messages.PublishAsync(job);
         return new SubmissionRegistered(cmd.CaseId, cmd.SubmissionId, [.. cmd.Documents.Select(d => d.DocumentId)], result.Version);
     }
