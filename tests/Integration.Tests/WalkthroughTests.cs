@@ -23,7 +23,7 @@ public sealed class WalkthroughTests(ECaseApp app)
         Assert.Matches($"^HA-{plan.Replace(".", "\\.", StringComparison.Ordinal)}-0001/\\d{{4}}$", file.Reference);
 
         var c = await _given.CaseAsync(file.Id, title: "Bauantrag");
-        var pdf = Given.Pdf("Antrag auf Baugenehmigung");
+        var pdf = ECase.Api.Demo.DemoPdf.Create("Antrag auf Baugenehmigung");
         var submitted = await (await _given.ClerkHa.PostAsync($"/api/cases/{c.Id}/submissions",
             Given.Submission("Bauantrag mit Lageplan", ("Bauantrag.pdf", "application/pdf", pdf)))).ReadAsync<SubmissionRegisteredDto>();
 
@@ -42,15 +42,19 @@ public sealed class WalkthroughTests(ECaseApp app)
         Assert.Equal(HttpStatusCode.OK, content.StatusCode);
         Assert.Equal(pdf, await content.Content.ReadAsByteArrayAsync());
 
+        await app.WaitForJobsAsync();
         await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(15));
         var trail = await (await app.ClientFor("auditor").GetAsync($"/api/files/{file.Id}/audit")).ReadAsync<List<AuditTrailLine>>();
         var events = trail.Where(l => l.Kind == "event").Select(l => l.What).ToList();
-        Assert.Equal(["file_opened", "case_added_to_file", "case_opened", "submission_received", "document_added"], events);
+        Assert.Equal(["file_opened", "case_added_to_file", "case_opened", "submission_received", "document_added"], events[..5]);
+        // The follow-on jobs of a PDF: its text and its PDF/A rendition, in either order, by the system.
+        Assert.Equal(["rendition_created", "text_extracted"], events[5..].Order());
+        Assert.All(trail.Where(l => l.What is "rendition_created" or "text_extracted"), l => Assert.Equal("system", l.Role));
         var reads = trail.Where(l => l.Kind == "read").Select(l => (l.What, l.UserId)).ToList();
         Assert.Contains((AccessLog.ReadFile, "clerk-ha"), reads);
         Assert.Contains((AccessLog.ReadCase, "clerk-ha"), reads);
         Assert.Contains((AccessLog.ReadDocumentContent, "clerk-ha"), reads);
-        Assert.All(trail.Where(l => l.Kind == "event"), l => Assert.Equal(("clerk-ha", "clerk", "HA"), (l.UserId, l.Role, l.OrgUnit)));
+        Assert.All(trail.Where(l => l.Kind == "event").Take(5), l => Assert.Equal(("clerk-ha", "clerk", "HA"), (l.UserId, l.Role, l.OrgUnit)));
     }
 
     [Fact]
