@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ECase benchmarks: bench/run.sh NAME [--quick] [options]   (NAME: append; options: see bench/README.md)
+# ECase benchmarks: bench/run.sh NAME [--quick] [options]   (NAME: append, ocr; options: see bench/README.md)
 # Starts the project-local PostgreSQL if it is not running (and stops it at the end only then), builds Release, runs.
 set -euo pipefail
 
@@ -28,6 +28,10 @@ if ! pg_up; then
   "$ROOT/ecase.sh" pg-start
   STARTED_PG=1
 fi
+
+# ocr: installs the Tesseract CLI and OCRmyPDF for the comparison (bench/ocr-setup.sh). One OpenMP thread per Tesseract
+# for the ECase process (its engine also sets this itself), the CLI and OCRmyPDF alike: on 2 cores they would compete.
+if [ "$1" = ocr ]; then . "$BENCH/ocr-setup.sh"; export OMP_THREAD_LIMIT=1; fi
 
 build() { local out; out="$(dotnet build "$1" -c Release -v quiet -nologo 2>&1)" || { printf '%s\n' "$out" >&2; exit 1; }; }
 log "building Release (src/Api, bench/ECase.Bench)"

@@ -4,6 +4,9 @@ using ECase.Bench;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// ocr has its own options and phases (OcrBenchmark.cs).
+if (args.Length > 0 && args[0] == "ocr") return await OcrBenchmark.MainAsync(args);
+
 BenchOptions options;
 try
 {
@@ -32,7 +35,7 @@ return options.Name switch
 
 static int Unknown(string name)
 {
-    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append.");
+    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr.");
     return 2;
 }
 

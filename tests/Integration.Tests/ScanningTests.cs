@@ -128,6 +128,28 @@ public sealed class ScanningTests(ECaseApp app)
     }
 
     [Fact]
+    public async Task Scans_recorded_into_one_case_while_others_are_recognised_are_each_recognised_once()
+    {
+        // Every OCR job overlaps with the recording of the next scan and with the other job finishing. Each must complete
+        // on its first recognition: not fail its append on the changed case stream, recognise everything again, and
+        // possibly run out of retries and leave the version pending for ever.
+        var pages = Fixtures.SinglePages().Take(3).ToList();
+        var (_, caseId) = await _given.FileWithCaseAsync();
+        await app.WaitForJobsAsync();
+        var before = app.StoredBlobs().ToHashSet();
+        var recorded = new List<ScanRecorded>();
+        foreach (var (image, _) in pages)
+            recorded.Add(await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/scans", Scan(image, MediaTypeOf(image)))).ReadAsync<ScanRecorded>());
+
+        foreach (var r in recorded)
+            Assert.Equal(OcrState.Completed, (await WaitForOcrAsync(_given.ClerkHa, caseId, r.DocumentId, TimeSpan.FromSeconds(180))).Ocr.State);
+
+        // One PDF/A per scan: a second recognition stores a second rendition (its creation date differs).
+        var renditions = app.StoredBlobs().Where(p => !before.Contains(p) && System.IO.File.ReadAllBytes(p).AsSpan().StartsWith("%PDF-"u8)).ToList();
+        Assert.Equal(pages.Count, renditions.Count);
+    }
+
+    [Fact]
     public async Task A_scan_that_fails_its_quality_check_is_kept_without_text_or_rendition()
     {
         var (image, _) = Fixtures.SinglePages().First();

@@ -4,6 +4,7 @@ using ECase.Domain.Cases;
 using ECase.Domain.Common;
 using ECase.Domain.Scanning;
 using JasperFx;
+using JasperFx.Events;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -60,15 +61,12 @@ public static class RunOcrHandler
         TimeProvider clock, ILogger<RunOcr> logger, CancellationToken ct)
     {
         if (!options.Value.ProcessJobs) throw new OcrJobsPausedException();
-        var current = await session.Events.FetchForWriting<Case>(job.CaseId, ct);
-        var version = current.Aggregate?.Documents.GetValueOrDefault(job.DocumentId)?.Versions.FirstOrDefault(v => v.Number == job.Version);
-        if (version is null || version.Ocr != OcrState.Pending)
-        {
-            logger.LogInformation("OCR of {Document} v{Version} skipped: {State}", job.DocumentId, job.Version, version?.Ocr.ToString() ?? "unknown");
-            return;
-        }
+        // Read-only first: recognition takes seconds per page, and any append to the case meanwhile (another scan recorded,
+        // another OCR job of the same case finishing) would make an optimistic append fail and the whole job run again.
+        var before = await session.Events.FetchLatest<Case>(job.CaseId, ct);
+        if (!IsPending(before, job, logger)) return;
 
-        var ctx = new CommandContext(OcrActor with { OrgUnit = current.Aggregate!.OrgUnit }, clock.GetUtcNow());
+        var ctx = new CommandContext(OcrActor with { OrgUnit = before!.OrgUnit }, clock.GetUtcNow());
         var image = global::System.IO.Path.Combine(global::System.IO.Path.GetTempPath(), $"ecase-ocr-{Guid.NewGuid():N}");
         try
         {
@@ -84,7 +82,8 @@ public static class RunOcrHandler
                 }
                 catch (PdfConversionException e)
                 {
-                    current.AppendMany(ScanDecider.Decide(current.Aggregate, new ScanCommand.FailOcr(job.DocumentId, job.Version, "pdf-unreadable", e.Message, []), ctx).EventsOrThrow());
+                    var unreadable = await FetchForAppendAsync(session, job, logger, ct);
+                    unreadable?.AppendMany(ScanDecider.Decide(unreadable.Aggregate, new ScanCommand.FailOcr(job.DocumentId, job.Version, "pdf-unreadable", e.Message, []), ctx).EventsOrThrow());
                     return;
                 }
 
@@ -94,7 +93,9 @@ public static class RunOcrHandler
             var (pages, failure) = await RecognizeAsync(ocr, image, job.Language, options.Value.MaxParallelPages, ct);
             if (failure is not null)
             {
-                current.AppendMany(ScanDecider.Decide(current.Aggregate, failure with { DocumentId = job.DocumentId, Version = job.Version }, ctx).EventsOrThrow());
+                var failing = await FetchForAppendAsync(session, job, logger, ct);
+                if (failing is null) return;
+                failing.AppendMany(ScanDecider.Decide(failing.Aggregate, failure with { DocumentId = job.DocumentId, Version = job.Version }, ctx).EventsOrThrow());
                 logger.LogWarning("OCR of {Document} v{Version} failed: {Code} {Reason}", job.DocumentId, job.Version, failure.Code, failure.Reason);
                 return;
             }
@@ -109,6 +110,10 @@ public static class RunOcrHandler
             var pdfStaged = await store.PutAsync(rendition, ct);
             var pdfRef = new ContentRef(pdfStaged.Sha256, pdfStaged.Size, "application/pdf", $"{SafeName(job.Title)}.pdf");
 
+            // Only now the stream for writing, locked until the transaction commits: the outcome is appended to the case as it is
+            // at this moment, so concurrent writes to the case wait milliseconds instead of costing a second recognition.
+            var current = await FetchForAppendAsync(session, job, logger, ct);
+            if (current is null) return;
             var pageInfo = pages.Select(p => new OcrPageInfo(p.Number, p.MeanConfidence, p.DeskewAngle, p.Words.Count)).ToList();
             current.AppendMany(ScanDecider.Decide(current.Aggregate, new ScanCommand.CompleteOcr(job.DocumentId, job.Version, job.Language, pageInfo, textRef), ctx).EventsOrThrow());
             current.AppendMany(ScanDecider.Decide(current.Aggregate, new ScanCommand.AddRendition(job.DocumentId, job.Version, RenditionFormat, pdfRef), ctx).EventsOrThrow());
@@ -119,6 +124,21 @@ public static class RunOcrHandler
         {
             global::System.IO.File.Delete(image);
         }
+    }
+
+    private static bool IsPending(Case? state, RunOcr job, ILogger logger)
+    {
+        var version = state?.Documents.GetValueOrDefault(job.DocumentId)?.Versions.FirstOrDefault(v => v.Number == job.Version);
+        if (version is not null && version.Ocr == OcrState.Pending) return true;
+        logger.LogInformation("OCR of {Document} v{Version} skipped: {State}", job.DocumentId, job.Version, version?.Ocr.ToString() ?? "unknown");
+        return false;
+    }
+
+    /// <summary>The case for writing, exclusively (row lock until commit); null if the version is no longer pending.</summary>
+    private static async Task<IEventStream<Case>?> FetchForAppendAsync(IDocumentSession session, RunOcr job, ILogger logger, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<Case>(job.CaseId, ct);
+        return IsPending(stream.Aggregate, job, logger) ? stream : null;
     }
 
     private static async Task<(IReadOnlyList<OcrPage> Pages, ScanCommand.FailOcr? Failure)> RecognizeAsync(
