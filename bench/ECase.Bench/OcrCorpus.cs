@@ -39,7 +39,11 @@ public sealed class OcrCorpus
 {
     private static readonly Dictionary<string, string> MediaTypes = new(StringComparer.OrdinalIgnoreCase)
     {
-        [".png"] = "image/png", [".tif"] = "image/tiff", [".tiff"] = "image/tiff", [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg",
+        [".png"] = "image/png",
+        [".tif"] = "image/tiff",
+        [".tiff"] = "image/tiff",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
     };
 
     public required string Directory { get; init; }

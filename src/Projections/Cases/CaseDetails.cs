@@ -37,6 +37,24 @@ public sealed record CaseDetails(
 
 public sealed class CaseDetailsProjection : SingleStreamProjection<CaseDetails, Guid>
 {
+    public CaseDetailsProjection()
+    {
+        // An event allow-list: without it Marten cannot tell from Evolve which streams this projection concerns and
+        // loads its document for every stream appended inline, one round trip per projection and command.
+        IncludeType<CaseOpened>();
+        IncludeType<CaseRenamed>();
+        IncludeType<CaseClosed>();
+        IncludeType<SubmissionReceived>();
+        IncludeType<DocumentAdded>();
+        IncludeType<DocumentVersionAdded>();
+        IncludeType<DocumentScanned>();
+        IncludeType<ScanQualityChecked>();
+        IncludeType<OcrCompleted>();
+        IncludeType<OcrFailed>();
+        IncludeType<RenditionCreated>();
+        IncludeType<TextExtracted>();
+    }
+
     public override CaseDetails? Evolve(CaseDetails? snapshot, Guid id, IEvent e) =>
         Next(snapshot, e.Data) is { } next ? next with { Version = e.Version } : null;
 

@@ -9,6 +9,14 @@ public sealed record FilePlanUnitView(Guid Id, string Code, string Title, int Re
 
 public sealed class FilePlanUnitViewProjection : SingleStreamProjection<FilePlanUnitView, Guid>
 {
+    public FilePlanUnitViewProjection()
+    {
+        // An event allow-list: without it Marten cannot tell from Evolve which streams this projection concerns and
+        // loads its document for every stream appended inline, one round trip per projection and command.
+        IncludeType<FilePlanUnitCreated>();
+        IncludeType<FilePlanUnitRetentionChanged>();
+    }
+
     public override FilePlanUnitView? Evolve(FilePlanUnitView? snapshot, Guid id, IEvent e) => (snapshot, e.Data) switch
     {
         (null, FilePlanUnitCreated c) => new FilePlanUnitView(c.UnitId, c.Code, c.Title, c.RetentionYears, c.Disposal, e.Version),

@@ -13,6 +13,18 @@ public sealed record FileOverview(
 
 public sealed class FileOverviewProjection : SingleStreamProjection<FileOverview, Guid>
 {
+    public FileOverviewProjection()
+    {
+        // An event allow-list: without it Marten cannot tell from Evolve which streams this projection concerns and
+        // loads its document for every stream appended inline, one round trip per projection and command.
+        IncludeType<FileOpened>();
+        IncludeType<FileReclassified>();
+        IncludeType<CaseAddedToFile>();
+        IncludeType<FileCaseClosed>();
+        IncludeType<FileClosed>();
+        IncludeType<FileReopened>();
+    }
+
     public override FileOverview? Evolve(FileOverview? snapshot, Guid id, IEvent e) => Next(snapshot, e.Data) is { } next
         ? next with { Version = e.Version, LastChangedAt = Microseconds(e.Timestamp) }
         : null;
