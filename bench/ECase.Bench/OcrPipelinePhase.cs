@@ -40,7 +40,8 @@ public static class OcrPipelinePhase
     private static readonly CurrentUser Clerk = new("clerk-ha", "Hanna Albrecht", Roles.Clerk, "HA", Confidentiality.Restricted);
     private static readonly CurrentUser Registrar = new("registrar", "Rita Registratur", Roles.Registrar, "REG", Confidentiality.Confidential);
 
-    private sealed record Submitted(CorpusFile File, Guid DocumentId, long At);
+    /// <summary>At: when RecordScan returned; Steps: seconds spent staging, counting pages, promoting (fsync) and in RecordScan.</summary>
+    private sealed record Submitted(CorpusFile File, Guid DocumentId, long At, double[] Steps);
 
     public static async Task<OcrPhaseResult> RunAsync(OcrOptions o, OcrCorpus corpus, byte[] warmUpPng, List<string> failures, CancellationToken ct)
     {
@@ -216,11 +217,22 @@ public static class OcrPipelinePhase
     {
         var store = sp.GetRequiredService<IContentStore>();
         var ocr = sp.GetRequiredService<IOcrEngine>();
+        var lap = Stopwatch.GetTimestamp();
+        double Lap()
+        {
+            var now = Stopwatch.GetTimestamp();
+            var d = (now - lap) / (double)Stopwatch.Frequency;
+            lap = now;
+            return d;
+        }
         StagedContent staged;
         await using (System.IO.Stream source = bytes is null ? System.IO.File.OpenRead(file.Path) : new System.IO.MemoryStream(bytes))
             staged = await store.StageAsync(source, long.MaxValue, ct);
+        var stage = Lap();
         var pages = ocr.CountPages(staged.StagingPath);
+        var count = Lap();
         await store.PromoteAsync(staged, ct);
+        var promote = Lap();
         var documentId = Guid.CreateVersion7();
         var protocol = new ScanProtocol("Erika Scan", "Fujitsu fi-7160", "Graustufen", file.Dpi is >= 75 and <= 1200 ? file.Dpi : 300,
             ColourMode.Grayscale, DateTimeOffset.UtcNow, pages, ProtectionNeed.Normal, OriginalMayBeDestroyed: true, DestroyOriginalAfter: null);
@@ -228,7 +240,7 @@ public static class OcrPipelinePhase
             new ContentRef(staged.Sha256, staged.Size, file.MediaType, file.Name), protocol,
             new QualityCheck("Quentin Prüfer", Accepted: true, null), "deu", null, Clerk), ct);
         if (!recorded.OcrQueued) throw new InvalidOperationException($"{file.Name}: RecordScan did not queue OCR.");
-        return new Submitted(file, documentId, Stopwatch.GetTimestamp());
+        return new Submitted(file, documentId, Stopwatch.GetTimestamp(), [stage, count, promote, Lap()]);
     }
 
     /// <summary>Completed: when the version's RenditionCreated was appended (PostgreSQL's timestamp, as a Stopwatch timestamp); Seen: when the poll saw it.</summary>
@@ -332,7 +344,7 @@ public static class OcrPipelinePhase
             var noticed = seen.TryGetValue(sub.DocumentId, out var n) ? $"+{S(n):0.00}" : "never";
             var lastPdf = attempts.Count == 0 ? 0 : attempts.Max(a => a.End);
             Console.WriteLine(string.Create(inv,
-                $"[pipeline]   {sub.File.Name,-16} {sub.File.PageCount} p: submitted +{S(sub.At):0.00}  job start +{(jobStart == 0 ? double.NaN : S(jobStart)):0.00}  " +
+                $"[pipeline]   {sub.File.Name,-16} {sub.File.PageCount} p: submitted +{S(sub.At):0.00} (stage {sub.Steps[0]:0.00}, count {sub.Steps[1]:0.00}, promote {sub.Steps[2]:0.00}, RecordScan {sub.Steps[3]:0.00} s)  job start +{(jobStart == 0 ? double.NaN : S(jobStart)):0.00}  " +
                 $"pages +{(pages.Count == 0 ? double.NaN : S(pages.Min(p => p.Queued))):0.00}..+{(pages.Count == 0 ? double.NaN : S(pages.Max(p => p.End))):0.00} " +
                 $"(engine wait {pages.Sum(p => D(p.Queued, p.Start)):0.00} s, work {string.Join('+', pages.Select(p => D(p.Start, p.End).ToString("0.00", inv)))} s)  " +
                 $"pdf {attempts.Sum(a => D(a.Start, a.End)):0.00} s  completed {done} ({(lastPdf == 0 || c == 0 ? double.NaN : D(lastPdf, c)):0.00} s after pdf, poll saw it {noticed}){(attempts.Count > 1 ? $"  ATTEMPTS {attempts.Count}" : "")}"));
