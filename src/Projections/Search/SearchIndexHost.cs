@@ -179,11 +179,12 @@ public sealed class SearchIndexHost(
     {
         if (Interlocked.CompareExchange(ref _rebuilding, 1, 0) != 0) throw new RebuildAlreadyRunningException();
         var started = clock.GetUtcNow();
+        _rebuild = new RebuildProgress("running", started, 0, 0, null, null);
         var fresh = new SearchIndex(System.IO.Path.Combine(Root, NewDirectoryName()));
         try
         {
             var total = await HighWaterAsync(ct);
-            _rebuild = new RebuildProgress("running", started, total, 0, null, null);
+            _rebuild = _rebuild with { Events = total };
             log.LogInformation("Search index rebuild into {Path}: {Events} events", fresh.Path, total);
             var gaps = new GapTracker();
             await CatchUpAsync(fresh, total, gaps, p => _rebuild = _rebuild with { EventsDone = p }, ct);
@@ -205,7 +206,7 @@ public sealed class SearchIndexHost(
         }
         catch (Exception e)
         {
-            _rebuild = (_rebuild ?? new RebuildProgress("running", started, 0, 0, null, null)) with
+            _rebuild = _rebuild with
             {
                 State = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message,
             };

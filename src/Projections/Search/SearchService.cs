@@ -183,7 +183,7 @@ public sealed class SearchService
     private static Highlighter Highlighter(Query query, string field)
     {
         var scorer = new QueryScorer(query, field);
-        return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), scorer)
+        return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new MinimalHtmlEncoder(), scorer)
         {
             TextFragmenter = new SimpleSpanFragmenter(scorer, 200),
             MaxDocCharsToAnalyze = 100_000,
@@ -210,6 +210,14 @@ public sealed class SearchService
 
         private static string Fold(string field, string term) =>
             field == SearchFields.Reference ? term.ToLowerInvariant() : GermanAnalysis.Normalize(term);
+    }
+
+    /// <summary>Escapes what HTML needs escaped and leaves umlauts as they are (JSON carries them fine).</summary>
+    private sealed class MinimalHtmlEncoder : IEncoder
+    {
+        public string EncodeText(string originalText) => originalText
+            .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
     }
 
     private sealed class ScopeComparer : IEqualityComparer<SearchScope>
