@@ -49,7 +49,10 @@ public sealed class SearchIndexHost(
     public RebuildProgress? Rebuild => _rebuild;
 
     /// <summary>Runs a search on the live index; a rebuild swapping it meanwhile does not disturb the search.</summary>
-    public SearchResult Search(SearchRequest request)
+    public SearchResult Search(SearchRequest request) => WithLive(index => _service.Search(index, request));
+
+    /// <summary>Reads the live index, keeping it open even if a rebuild swaps it out meanwhile.</summary>
+    private T WithLive<T>(Func<SearchIndex, T> read)
     {
         while (true)
         {
@@ -57,7 +60,7 @@ public sealed class SearchIndexHost(
             if (!index.TryLease()) continue;
             try
             {
-                return _service.Search(index, request);
+                return read(index);
             }
             finally
             {
@@ -155,9 +158,9 @@ public sealed class SearchIndexHost(
 
     public async Task<SearchIndexStatus> StatusAsync(CancellationToken ct)
     {
-        var index = Current;
         var high = await HighWaterAsync(ct);
-        return new SearchIndexStatus(index.Path, index.Position, high, Math.Max(0, high - index.Position), index.DocumentCount, index.LastCommitAt, _rebuild);
+        return WithLive(index => new SearchIndexStatus(
+            index.Path, index.Position, high, Math.Max(0, high - index.Position), index.DocumentCount, index.LastCommitAt, _rebuild));
     }
 
     /// <summary>Waits until the live index holds every event up to <paramref name="sequence"/>.</summary>
