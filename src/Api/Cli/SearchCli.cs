@@ -23,7 +23,7 @@ public static class SearchCli
             // Taking the live index's write lock proves no server feeds it meanwhile.
             _ = host.Current;
         }
-        catch (LockObtainFailedException)
+        catch (Exception e) when (e is SearchIndexInUseException or LockObtainFailedException)
         {
             await Console.Error.WriteLineAsync($"The search index at {host.Root} is in use by a running ECase server; rebuild it there with POST /api/admin/search/rebuild.");
             return 1;

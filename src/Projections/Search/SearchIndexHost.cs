@@ -12,6 +12,9 @@ public sealed record SearchIndexStatus(
 public sealed record RebuildProgress(
     string State, DateTimeOffset StartedAt, long Events, long EventsDone, DateTimeOffset? FinishedAt, string? Error);
 
+public sealed class SearchIndexInUseException(string root, Exception inner)
+    : Exception($"The search index at {root} is in use by another process (see {root}/owner.lock).", inner);
+
 public sealed class RebuildAlreadyRunningException() : Exception("A rebuild of the search index is already running.");
 
 /// <summary>
@@ -30,6 +33,7 @@ public sealed class SearchIndexHost(
     private readonly SearchService _service = new();
     private SearchIndex? _current;
     private RebuildProgress? _rebuild;
+    private System.IO.FileStream? _processLock;
     private int _rebuilding;
 
     public string Root => System.IO.Path.GetFullPath(_options.Path);
@@ -255,6 +259,7 @@ public sealed class SearchIndexHost(
     private SearchIndex OpenLive()
     {
         System.IO.Directory.CreateDirectory(Root);
+        _processLock ??= LockRoot();
         var pointer = System.IO.Path.Combine(Root, "current");
         var name = System.IO.File.Exists(pointer) ? System.IO.File.ReadAllText(pointer).Trim() : null;
         if (name is null || name.Contains('/') || name.Contains("..", StringComparison.Ordinal) || !System.IO.Directory.Exists(System.IO.Path.Combine(Root, name)))
@@ -280,6 +285,28 @@ public sealed class SearchIndexHost(
         }
 
         return index;
+    }
+
+    /// <summary>
+    /// One process owns the index folder (Lucene's own lock does not hold across processes here): a second server on
+    /// the same folder, or the rebuild command while the server runs, fails at once instead of swapping folders under it.
+    /// </summary>
+    private System.IO.FileStream LockRoot()
+    {
+        var path = System.IO.Path.Combine(Root, "owner.lock");
+        try
+        {
+            var stream = new System.IO.FileStream(path, System.IO.FileMode.OpenOrCreate, System.IO.FileAccess.ReadWrite, System.IO.FileShare.None);
+            stream.SetLength(0);
+            var owner = System.Text.Encoding.UTF8.GetBytes($"{Environment.ProcessId} {Environment.MachineName}\n");
+            stream.Write(owner);
+            stream.Flush();
+            return stream;
+        }
+        catch (System.IO.IOException e)
+        {
+            throw new SearchIndexInUseException(Root, e);
+        }
     }
 
     private void WritePointer(string name)
@@ -311,6 +338,8 @@ public sealed class SearchIndexHost(
         {
             _current?.Dispose();
             _current = null;
+            _processLock?.Dispose();
+            _processLock = null;
         }
 
         _writeLock.Dispose();
