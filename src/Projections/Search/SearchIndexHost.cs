@@ -215,7 +215,9 @@ public sealed class SearchIndexHost(
         {
             _rebuild = _rebuild with
             {
-                State = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message,
+                State = "failed",
+                FinishedAt = clock.GetUtcNow(),
+                Error = e.Message,
             };
             if (!ReferenceEquals(_current, fresh))
             {
