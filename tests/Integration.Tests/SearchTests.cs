@@ -21,9 +21,15 @@ public sealed class SearchTests(ECaseApp app, ITestOutputHelper output)
     private static async Task<SearchResult> SearchAsync(HttpClient client, string q, string more = "") =>
         await (await client.GetAsync($"/api/search?q={Uri.EscapeDataString(q)}{more}")).ReadAsync<SearchResult>();
 
-    private async Task<SubmissionRegisteredDto> SubmitTextAsync(Guid caseId, string subject, string text, HttpClient? clerk = null) =>
-        await (await (clerk ?? _given.ClerkHa).PostAsync($"/api/cases/{caseId}/submissions", Given.Submission(subject,
-            ("Schreiben.txt", "text/plain", System.Text.Encoding.UTF8.GetBytes(text))))).ReadAsync<SubmissionRegisteredDto>();
+    private async Task<SubmissionRegisteredDto> SubmitTextAsync(Guid caseId, string subject, string text, string? sender = null)
+    {
+        var form = new MultipartFormDataContent { { new StringContent(subject), "subject" }, { new StringContent("Email"), "channel" } };
+        if (sender is not null) form.Add(new StringContent(sender), "senderName");
+        var part = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(text));
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        form.Add(part, "documents", "Schreiben.txt");
+        return await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions", form)).ReadAsync<SubmissionRegisteredDto>();
+    }
 
     [Fact]
     public async Task Words_in_a_letter_are_found_the_German_way_with_page_and_snippet()
@@ -31,7 +37,8 @@ public sealed class SearchTests(ECaseApp app, ITestOutputHelper output)
         var marker = Marker();
         var (_, caseId) = await _given.FileWithCaseAsync();
         var submitted = await SubmitTextAsync(caseId, "Bauantrag Lindenstraße",
-            $"Sehr geehrte Frau Müller, {marker}: Ihre Bauanträge für das Grundstück Lindenstraße 12 sind eingegangen. Gegen den Bescheid ist der Widerspruch zulässig.");
+            $"Sehr geehrte Frau Müller, {marker}: Ihre Bauanträge für das Grundstück Lindenstraße 12 sind eingegangen. Gegen den Bescheid ist der Widerspruch zulässig.",
+            sender: "Jörg Weißmüller");
         await app.WaitForJobsAsync();
         await app.WaitForSearchAsync();
 
@@ -45,6 +52,8 @@ public sealed class SearchTests(ECaseApp app, ITestOutputHelper output)
         }
 
         Assert.Equal(0, (await SearchAsync(_given.ClerkHa, $"\"Widerspruch ist der Bescheid\" {marker}")).Total);
+        // the sender (kept outside the events, ADR 0007) finds the letter too, spelled either way
+        Assert.Contains((await SearchAsync(_given.ClerkHa, $"Weissmueller {marker}")).Hits, h => h.DocumentId == submitted.DocumentIds[0]);
         // the submission's subject finds the case and the document; the case's title its case
         var bySubject = await SearchAsync(_given.ClerkHa, $"Bauantrag Lindenstraße", "&type=case&pageSize=100");
         Assert.Contains(bySubject.Hits, h => h.CaseId == caseId && h.Type == "case");
