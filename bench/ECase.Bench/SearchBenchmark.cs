@@ -48,7 +48,8 @@ public sealed class SearchBenchOptions
           --pg-seconds S     at most S seconds per PostgreSQL class (default 30; quick 3)
           --commit-every N   documents per index commit while indexing (default 1000)
           --lag-probes N     documents put and committed one at a time in the lag phase (default 30; quick 10)
-          --phases LIST      comma-separated subset of index,query,lag,pg (query and lag need index)
+          --phases LIST      comma-separated subset of index,query,lag,pg (query and lag need index); add profile for
+                             CPU per step of a search, one thread (diagnostic)
           --pg CONNSTR       PostgreSQL connection string (default $ECASE_PG or the project-local cluster)
         """;
 
@@ -81,9 +82,9 @@ public sealed class SearchBenchOptions
                 case "--api-dll": _ = Next(); break; // run.sh passes it to every benchmark
                 case "--phases":
                     o.Phases = new HashSet<string>(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
-                    if (o.Phases.Count == 0 || o.Phases.Any(p => p is not ("index" or "query" or "lag" or "pg")))
-                        throw new ArgumentException("--phases takes a comma-separated subset of index,query,lag,pg.");
-                    if (!o.Phases.Contains("index") && (o.Phases.Contains("query") || o.Phases.Contains("lag")))
+                    if (o.Phases.Count == 0 || o.Phases.Any(p => p is not ("index" or "query" or "lag" or "pg" or "profile")))
+                        throw new ArgumentException("--phases takes a comma-separated subset of index,query,lag,pg,profile.");
+                    if (!o.Phases.Contains("index") && (o.Phases.Contains("query") || o.Phases.Contains("lag") || o.Phases.Contains("profile")))
                         throw new ArgumentException("the query and lag phases need the index phase.");
                     break;
                 case "-h" or "--help": throw new ArgumentException("");
@@ -167,6 +168,7 @@ public static class SearchBenchmark
                 indexDps = await IndexAsync(o, corpus, index, ct);
                 var service = new SearchService();
                 if (o.Phases.Contains("query")) results.AddRange(Query(o, index, service, queries, ct));
+                if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30);
                 if (o.Phases.Contains("lag")) lag = Lag(o, corpus, index, service, queries, ct);
             }
 
