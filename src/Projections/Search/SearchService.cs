@@ -58,7 +58,9 @@ public sealed class SearchService
     // are highlighted only where they occur as phrases, prefixes are expanded against the index. Stateless, shared.
     private static readonly FastVectorHighlighter VectorHighlighter = new(phraseHighlight: true, fieldMatch: true);
     private static readonly SimpleFragListBuilder FragLists = new();
-    private static readonly ScoreOrderFragmentsBuilder Fragments = new(PreTags, PostTags) { IsDiscreteMultiValueHighlighting = true };
+
+    /// <summary>A hit needs only its entry (JSON) from the stored fields; the page texts are read once, by the snippet.</summary>
+    private static readonly ISet<string> EntryOnly = new HashSet<string> { SearchFields.Entry };
 
     private readonly ConcurrentDictionary<SearchScope, Filter> _scopeFilters = new(new ScopeComparer());
 
@@ -162,7 +164,7 @@ public sealed class SearchService
 
     private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, FieldQuery? fieldQuery)
     {
-        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc));
+        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc, EntryOnly));
         var (page, snippet) = Snippet(searcher.IndexReader, scoreDoc.Doc, entry, query, fieldQuery);
         return new SearchHit(
             entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
@@ -174,22 +176,39 @@ public sealed class SearchService
     private static (int? Page, string? Snippet) Snippet(IndexReader reader, int doc, IndexEntry entry, Query query, FieldQuery? fieldQuery)
     {
         if (fieldQuery is null) return (null, null);
-        if (entry.Pages.Count > 0)
+        var phrases = new FieldPhraseList(new FieldTermStack(reader, doc, SearchFields.Text, fieldQuery), fieldQuery, VectorHighlighter.PhraseLimit);
+        var fragList = FragLists.CreateFieldFragList(phrases, SnippetChars);
+        if (fragList.FragInfos.Count > 0)
         {
-            var phrases = new FieldPhraseList(new FieldTermStack(reader, doc, SearchFields.Text, fieldQuery), fieldQuery, VectorHighlighter.PhraseLimit);
-            var fragList = FragLists.CreateFieldFragList(phrases, SnippetChars);
-            if (fragList.FragInfos.Count > 0)
-            {
-                // The fragment the score-ordered builder returns first: highest boost, then earliest.
-                var best = fragList.FragInfos.OrderByDescending(f => f.TotalBoost).ThenBy(f => f.StartOffset).First();
-                var fragments = Fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder);
-                if (fragments is [{ Length: > 0 } text, ..]) return (PageOf(entry.Pages, best.StartOffset), text.Trim());
-            }
+            // The fragment the score-ordered builder returns first: highest boost, then earliest.
+            var best = fragList.FragInfos.OrderByDescending(f => f.TotalBoost).ThenBy(f => f.StartOffset).First();
+            var fragments = new PageFragmentsBuilder();
+            if (fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder) is [{ Length: > 0 } text, ..])
+                return (PageOf(fragments.Pages, best.StartOffset), text.Trim());
         }
 
         using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
         if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
         return (null, null);
+    }
+
+    /// <summary>Fragments within one page each; keeps the page texts it reads, for the page number.</summary>
+    private sealed class PageFragmentsBuilder : ScoreOrderFragmentsBuilder
+    {
+        public PageFragmentsBuilder()
+            : base(PreTags, PostTags)
+        {
+            IsDiscreteMultiValueHighlighting = true;
+        }
+
+        public IReadOnlyList<string> Pages { get; private set; } = [];
+
+        protected override Lucene.Net.Documents.Field[] GetFields(IndexReader reader, int docId, string fieldName)
+        {
+            var fields = base.GetFields(reader, docId, fieldName);
+            Pages = [.. fields.Select(f => f.GetStringValue() ?? "")];
+            return fields;
+        }
     }
 
     /// <summary>The page (from 1) of a character offset into the page texts as the index counts them: one after another,
