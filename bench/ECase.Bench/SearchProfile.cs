@@ -18,6 +18,37 @@ public static class SearchProfile
         {
             { new TermQuery(new Term(SearchFields.OrgUnit, scope.OrgUnits![0])), Occur.MUST },
         }));
+        // Per hit: the steps of turning a top doc into a SearchHit, over the top 20 of the broad queries.
+        var broad = queries.Where(q => q.Class == "broad").ToArray();
+        var entryOnly = new HashSet<string> { SearchFields.Entry };
+        index.Read(s =>
+        {
+            var fvh = new FastVectorHighlighter(true, true);
+            var work = broad.Select(q => (Fq: fvh.GetFieldQuery(SearchService.Parse(q.Lucene), s.IndexReader),
+                Docs: s.Search(new FilteredQuery(SearchService.Parse(q.Lucene), filter), 20).ScoreDocs.Select(d => d.Doc).ToArray())).ToArray();
+            var hits = work.Sum(w => w.Docs.Length) * repeat;
+            double PerHit(Action<FieldQuery, int> step)
+            {
+                foreach (var w in work) foreach (var d in w.Docs) step(w.Fq, d);
+                var t0 = Process.GetCurrentProcess().TotalProcessorTime;
+                for (var r = 0; r < repeat; r++) foreach (var w in work) foreach (var d in w.Docs) step(w.Fq, d);
+                return (Process.GetCurrentProcess().TotalProcessorTime - t0).TotalMilliseconds / hits;
+            }
+
+            var entryDoc = PerHit((_, d) => s.Doc(d, entryOnly));
+            var json = PerHit((_, d) => IndexEntry.FromDocument(s.Doc(d, entryOnly)));
+            var fullDoc = PerHit((_, d) => s.Doc(d));
+            var vector = PerHit((_, d) =>
+            {
+                var terms = s.IndexReader.GetTermVector(d, SearchFields.Text)?.GetEnumerator();
+                while (terms is not null && terms.MoveNext()) { }
+            });
+            var snippet = PerHit((fq, d) => fvh.GetBestFragment(fq, s.IndexReader, d, SearchFields.Text, 200));
+            Console.WriteLine(string.Create(inv,
+                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, whole stored doc {fullDoc:0.000}, term vector terms {vector:0.000}, fvh best fragment {snippet:0.000}"));
+            return 0;
+        });
+
         foreach (var cls in SearchCorpus.Classes)
         {
             var set = queries.Where(q => q.Class == cls).ToArray();
