@@ -6,6 +6,7 @@ using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search.VectorHighlight;
 using Lucene.Net.Util;
 
 namespace ECase.Projections.Search;
@@ -46,6 +47,21 @@ public sealed class SearchService
     private static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
     private static readonly string[] FacetNames = ["planUnit", "year", "type", "status"];
 
+    /// <summary>Snippet length in characters.</summary>
+    private const int SnippetChars = 200;
+
+    private static readonly string[] PreTags = ["<mark>"];
+    private static readonly string[] PostTags = ["</mark>"];
+    private static readonly IEncoder HtmlEncoder = new SimpleHTMLEncoder();
+
+    // Snippets of page texts come from their term vectors (positions and offsets): no page is analysed again, phrases
+    // are highlighted only where they occur as phrases, prefixes are expanded against the index. Stateless, shared.
+    private static readonly FastVectorHighlighter VectorHighlighter = new(phraseHighlight: true, fieldMatch: true);
+    private static readonly SimpleFragListBuilder FragLists = new();
+
+    /// <summary>A hit needs only its entry (JSON) from the stored fields; the page texts are read once, by the snippet.</summary>
+    private static readonly ISet<string> EntryOnly = new HashSet<string> { SearchFields.Entry };
+
     private readonly ConcurrentDictionary<SearchScope, Filter> _scopeFilters = new(new ScopeComparer());
 
     public SearchResult Search(SearchIndex index, SearchRequest request)
@@ -79,7 +95,8 @@ public sealed class SearchService
             }
 
             var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
-            var hits = docs.Select(d => ToHit(searcher, d, userQuery)).ToList();
+            var fieldQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : VectorHighlighter.GetFieldQuery(userQuery, searcher.IndexReader);
+            var hits = docs.Select(d => ToHit(searcher, d, userQuery, fieldQuery)).ToList();
             var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
                 .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
                     .Select(v => new FacetValue(v.Key, v.Value))]);
@@ -145,39 +162,67 @@ public sealed class SearchService
         return new CachingWrapperFilter(new QueryWrapperFilter(filter));
     });
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query)
+    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, FieldQuery? fieldQuery)
     {
-        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc));
-        var (page, snippet) = Snippet(entry, query);
+        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc, EntryOnly));
+        var (page, snippet) = Snippet(searcher.IndexReader, scoreDoc.Doc, entry, query, fieldQuery);
         return new SearchHit(
             entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
             entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
             float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
     }
 
-    /// <summary>The best passage of the page texts (with its page number), else of the title and metadata.</summary>
-    private static (int? Page, string? Snippet) Snippet(IndexEntry entry, Query query)
+    /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
+    private static (int? Page, string? Snippet) Snippet(IndexReader reader, int doc, IndexEntry entry, Query query, FieldQuery? fieldQuery)
     {
-        if (query is MatchAllDocsQuery) return (null, null);
-        var highlighter = Highlighter(query, SearchFields.Text);
-        (int Page, string Text, float Score)? best = null;
-        for (var i = 0; i < entry.Pages.Count; i++)
+        if (fieldQuery is null) return (null, null);
+        var phrases = new FieldPhraseList(new FieldTermStack(reader, doc, SearchFields.Text, fieldQuery), fieldQuery, VectorHighlighter.PhraseLimit);
+        var fragList = FragLists.CreateFieldFragList(phrases, SnippetChars);
+        if (fragList.FragInfos.Count > 0)
         {
-            if (entry.Pages[i].Length == 0) continue;
-            using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Text, entry.Pages[i]);
-            var fragment = highlighter.GetBestTextFragments(tokens, entry.Pages[i], false, 1).FirstOrDefault();
-            if (fragment is null || fragment.Score <= 0) continue;
-            if (best is null || fragment.Score > best.Value.Score) best = (i + 1, fragment.ToString().Trim(), fragment.Score);
+            // The fragment the score-ordered builder returns first: highest boost, then earliest.
+            var best = fragList.FragInfos.OrderByDescending(f => f.TotalBoost).ThenBy(f => f.StartOffset).First();
+            var fragments = new PageFragmentsBuilder();
+            if (fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder) is [{ Length: > 0 } text, ..])
+                return (PageOf(fragments.Pages, best.StartOffset), text.Trim());
         }
 
-        if (best is { } b) return (b.Page, b.Text);
-        foreach (var (field, text) in new[] { (SearchFields.Title, entry.Title) })
-        {
-            using var tokens = QueryAnalyzer.GetTokenStream(field, text);
-            if (Highlighter(query, field).GetBestFragment(tokens, text) is { Length: > 0 } fragment) return (null, fragment);
-        }
-
+        using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
+        if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
         return (null, null);
+    }
+
+    /// <summary>Fragments within one page each; keeps the page texts it reads, for the page number.</summary>
+    private sealed class PageFragmentsBuilder : ScoreOrderFragmentsBuilder
+    {
+        public PageFragmentsBuilder()
+            : base(PreTags, PostTags)
+        {
+            IsDiscreteMultiValueHighlighting = true;
+        }
+
+        public IReadOnlyList<string> Pages { get; private set; } = [];
+
+        protected override Lucene.Net.Documents.Field[] GetFields(IndexReader reader, int docId, string fieldName)
+        {
+            var fields = base.GetFields(reader, docId, fieldName);
+            Pages = [.. fields.Select(f => f.GetStringValue() ?? "")];
+            return fields;
+        }
+    }
+
+    /// <summary>The page (from 1) of a character offset into the page texts as the index counts them: one after another,
+    /// each next page one character (the analyzer's offset gap) after the end of the previous.</summary>
+    private static int PageOf(IReadOnlyList<string> pages, int offset)
+    {
+        var start = 0;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            start += pages[i].Length + 1;
+            if (offset < start) return i + 1;
+        }
+
+        return pages.Count;
     }
 
     private static Highlighter Highlighter(Query query, string field)
