@@ -52,7 +52,7 @@ public sealed class SearchService
 
     private static readonly string[] PreTags = ["<mark>"];
     private static readonly string[] PostTags = ["</mark>"];
-    private static readonly IEncoder HtmlEncoder = new SimpleHTMLEncoder();
+    private static readonly IEncoder HtmlEncoder = new MinimalHtmlEncoder();
 
     // Snippets of page texts come from their term vectors (positions and offsets): no page is analysed again, phrases
     // are highlighted only where they occur as phrases, prefixes are expanded against the index. Stateless, shared.
@@ -184,7 +184,7 @@ public sealed class SearchService
             var best = fragList.FragInfos.OrderByDescending(f => f.TotalBoost).ThenBy(f => f.StartOffset).First();
             var fragments = new PageFragmentsBuilder();
             if (fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder) is [{ Length: > 0 } text, ..])
-                return (PageOf(fragments.Pages, best.StartOffset), text.Trim());
+                return (PageOf(fragments.Pages, text) ?? PageOf(fragments.Pages, best.StartOffset), text.Trim());
         }
 
         using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
@@ -213,6 +213,19 @@ public sealed class SearchService
 
     /// <summary>The page (from 1) of a character offset into the page texts as the index counts them: one after another,
     /// each next page one character (the analyzer's offset gap) after the end of the previous.</summary>
+    private static int? PageOf(IReadOnlyList<string> pages, string fragment)
+    {
+        // A fragment lies within one page (discrete multi-value highlighting): the page whose text contains it.
+        var plain = System.Net.WebUtility.HtmlDecode(fragment.Replace(PreTags[0], "", StringComparison.Ordinal).Replace(PostTags[0], "", StringComparison.Ordinal)).Trim();
+        if (plain.Length == 0) return null;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            if (pages[i].Contains(plain, StringComparison.Ordinal)) return i + 1;
+        }
+
+        return null;
+    }
+
     private static int PageOf(IReadOnlyList<string> pages, int offset)
     {
         var start = 0;
