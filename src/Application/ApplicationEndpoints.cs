@@ -4,6 +4,7 @@ using ECase.Application.Documents;
 using ECase.Application.FilePlans;
 using ECase.Application.Files;
 using ECase.Application.Scanning;
+using ECase.Application.Search;
 using ECase.Application.Submissions;
 using Microsoft.AspNetCore.Routing;
 
@@ -31,6 +32,8 @@ public static class ApplicationEndpoints
         AuditTrailQuery.Map(api);
         RecordScanEndpoint.Map(api);
         ScanQueries.Map(api);
+        SearchEndpoint.Map(api);
+        SearchAdmin.Map(api);
         return api;
     }
 }

@@ -44,6 +44,9 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ContentRoot { get; }
 
+    /// <summary>The search index folder, beside the content folder (shared with a restarted host like the content).</summary>
+    public string SearchRoot => ContentRoot + "-search";
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("ECASE_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=ecase;Username=postgres";
 
@@ -53,6 +56,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("ContentStore:Root", ContentRoot);
+        builder.UseSetting("Search:Path", SearchRoot);
         builder.UseSetting("ContentStore:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Auth:DevTokens:Enabled", "true");
         builder.UseSetting("Auth:DevTokens:SigningKey", SigningKey);
@@ -73,6 +77,14 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);
         await cmd.ExecuteNonQueryAsync();
         if (System.IO.Directory.Exists(ContentRoot)) System.IO.Directory.Delete(ContentRoot, recursive: true);
+        if (System.IO.Directory.Exists(SearchRoot)) System.IO.Directory.Delete(SearchRoot, recursive: true);
+    }
+
+    /// <summary>Waits until the search index holds every event appended so far.</summary>
+    public async Task WaitForSearchAsync(TimeSpan? timeout = null)
+    {
+        var search = Services.GetRequiredService<ECase.Projections.Search.SearchIndexHost>();
+        await search.WaitForAsync(await search.HighWaterAsync(default), timeout ?? TimeSpan.FromSeconds(30));
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
