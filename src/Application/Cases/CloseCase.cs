@@ -31,6 +31,7 @@ public static class CloseCaseHandler
         var stream = await CaseWrites.LoadAsync(session, cmd.CaseId, cmd.ExpectedVersion, cmd.User, ct);
         var events = CaseDecider.Decide(stream.Aggregate, new CaseCommand.Close(), clock.ContextFor(cmd.User)).EventsOrThrow();
         stream.AppendMany(events);
+        // The file's overview is already in the session (CaseWrites.LoadAsync), so its inline projection needs no load.
         var file = await session.Events.FetchForWriting<ECase.Domain.Files.File>(stream.Aggregate!.FileId, ct);
         file.AppendMany(events.Select(CaseDecider.ForFile));
         return new CommandResult(stream.Id, (stream.StartingVersion ?? 0) + events.Count);

@@ -52,7 +52,9 @@ public static class PersistenceSetup
                 opts.Schema.For<Sender>();
                 opts.Storage.ExtendedSchemaObjects.Add(ReferenceCounters(schema));
             })
-            .UseLightweightSessions()
+            // Identity-map sessions: a read model loaded by a command (for the access check) is the one its inline
+            // projection updates on commit, without loading it a second time.
+            .UseIdentitySessions()
             .AddAsyncDaemon(DaemonMode.Solo)
             .IntegrateWithWolverine(w => w.MessageStorageSchemaName = schema.Name)
             .ApplyAllDatabaseChangesOnStartup();
