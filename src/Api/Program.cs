@@ -6,6 +6,7 @@ using ECase.Application;
 using ECase.Application.Common;
 using ECase.Application.Content;
 using ECase.Infrastructure;
+using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -33,6 +34,13 @@ var devTokens = builder.AddECaseAuth();
 builder.AddECaseCore();
 
 var app = builder.Build();
+
+// `codegen write|preview|test`: Wolverine's handler code, pre-generated into src/Infrastructure (see ./ecase.sh codegen).
+if (args is ["codegen", ..])
+{
+    Environment.ExitCode = await app.RunJasperFxCommands(args);
+    return;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => StatusProblems.WriteAsync(ctx.HttpContext));
