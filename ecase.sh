@@ -2,6 +2,8 @@
 # ECase developer entry point: installs what is missing, runs a project-local PostgreSQL, runs the API or the tests.
 #   ./ecase.sh run     API on http://127.0.0.1:5080 (ECASE_URL) with demo data
 #   ./ecase.sh test    the whole test suite
+#   ./ecase.sh codegen regenerate Wolverine's handler code in src/Infrastructure/Internal/Generated (after a handler
+#                      signature changes; ADR 0015)
 #   ./ecase.sh pg-start | pg-stop | pg-status | setup | search-rebuild
 set -euo pipefail
 
@@ -143,13 +145,28 @@ cmd_test() {
   return $rc
 }
 
+# Wolverine writes the handler code of the API host below its content root; it is compiled into src/Infrastructure,
+# which every host (API, tests, benchmarks) uses. The old code goes first: a stale handler may not even compile.
+cmd_codegen() {
+  local gen="$ROOT/src/Infrastructure/Internal/Generated" out="$ROOT/src/Api/Internal/Generated"
+  rm -rf "$gen" "$out"
+  dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
+  ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_CONTENTROOT="$ROOT/src/Api" ContentStore__Root="$(mktemp -d)" \
+    dotnet "$ROOT/src/Api/bin/Release/net10.0/ECase.Api.dll" codegen write >/dev/null
+  mkdir -p "$(dirname "$gen")"
+  mv "$out" "$gen"
+  rmdir "$ROOT/src/Api/Internal"
+  log "wrote $(find "$gen" -name '*.cs' | wc -l) files to ${gen#"$ROOT"/}"
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  codegen) cmd_codegen ;;
   setup) setup ;;
   pg-start) setup; pg_start ;;
   pg-stop) pg_stop ;;
   search-rebuild) cmd_search_rebuild ;;
   pg-status) pg_running && echo "running on 127.0.0.1:$PG_PORT ($(pg_dir))" || echo "stopped" ;;
-  *) echo "usage: $0 run|test|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|codegen|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ using ECase.Application;
 using ECase.Application.Common;
 using ECase.Application.Content;
 using ECase.Infrastructure;
+using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -36,6 +37,9 @@ var app = builder.Build();
 
 // Maintenance commands run against the configured database and folders without starting the server.
 if (args is ["search", ..]) return await ECase.Api.Cli.SearchCli.RunAsync(app.Services, args, CancellationToken.None);
+
+// `codegen write|preview|test`: Wolverine's handler code, pre-generated into src/Infrastructure (see ./ecase.sh codegen).
+if (args is ["codegen", ..]) return await app.RunJasperFxCommands(args);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => StatusProblems.WriteAsync(ctx.HttpContext));

@@ -28,8 +28,12 @@ public static class CoreSetup
             // so single-page scans still use every core and a long TIFF does not block the queue.
             opts.LocalQueueFor<RunOcr>().MaximumParallelMessages(Environment.ProcessorCount);
             opts.Durability.Mode = DurabilityMode.Solo;
+            // Handler code is pre-generated into this assembly (`./ecase.sh codegen`, ADR 0015): no Roslyn at start-up or
+            // on first use. A handler without pre-generated code (a new one) is still compiled at runtime.
+            opts.ApplicationAssembly = typeof(CoreSetup).Assembly;
             opts.UseRuntimeCompilation();
-            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+            opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
+            opts.CodeGeneration.SourceCodeWritingEnabled = false;
         });
         return builder;
     }

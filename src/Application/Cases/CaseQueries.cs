@@ -22,10 +22,15 @@ public static class CaseQueries
         api.MapGet("/cases/{caseId:guid}/documents", DocumentsAsync).RequireAuthorization(Policies.FileWorkers).WithName("ListCaseDocuments").WithTags("Documents");
     }
 
+    /// <summary>The case and, in the same round trip, its file for the access check.</summary>
     public static async Task<CaseDetails> LoadVisibleAsync(IQuerySession session, Guid caseId, CurrentUser user, CancellationToken ct)
     {
-        var details = await session.LoadAsync<CaseDetails>(caseId, ct) ?? throw new NotFoundException("case");
-        await CaseWrites.EnsureCanSeeAsync(session, details.FileId, user, ct);
+        var batch = session.CreateBatchQuery();
+        var detailsTask = batch.Load<CaseDetails>(caseId);
+        var fileTask = CaseWrites.FileOfCase(batch, session, caseId);
+        await batch.Execute(ct);
+        var details = await detailsTask ?? throw new NotFoundException("case");
+        CaseWrites.EnsureCanSee((await fileTask).SingleOrDefault(), user);
         return details;
     }
 

@@ -31,8 +31,11 @@ public static class CloseCaseHandler
         var stream = await CaseWrites.LoadAsync(session, cmd.CaseId, cmd.ExpectedVersion, cmd.User, ct);
         var events = CaseDecider.Decide(stream.Aggregate, new CaseCommand.Close(), clock.ContextFor(cmd.User)).EventsOrThrow();
         stream.AppendMany(events);
-        var file = await session.Events.FetchForWriting<ECase.Domain.Files.File>(stream.Aggregate!.FileId, ct);
-        file.AppendMany(events.Select(CaseDecider.ForFile));
+        // The file only takes this case off its open cases: that commutes with every other file event (the file cannot
+        // be closed while this case is open), so it is appended without folding the file stream or naming its version
+        // (ADR 0015); a simultaneous append to the file still fails on the (stream, version) key and is retried. The file's
+        // overview is already in the session (CaseWrites.LoadAsync) for the inline projection.
+        session.Events.Append(stream.Aggregate!.FileId, events.Select(CaseDecider.ForFile));
         return new CommandResult(stream.Id, (stream.StartingVersion ?? 0) + events.Count);
     }
 }

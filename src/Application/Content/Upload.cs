@@ -1,3 +1,4 @@
+using System.Buffers;
 using ECase.Application.Common;
 using ECase.Domain.Cases;
 using Microsoft.AspNetCore.Http;
@@ -59,11 +60,7 @@ public sealed class Upload : IDisposable
                 }
                 else
                 {
-                    using var text = new StreamReader(section.Body);
-                    var buffer = new char[MaxFieldLength + 1];
-                    var length = await text.ReadBlockAsync(buffer.AsMemory(), ct);
-                    if (length > MaxFieldLength) throw RequestInvalidException.Field(name, $"A form field holds at most {MaxFieldLength} characters.");
-                    upload.Fields[name] = new string(buffer, 0, length);
+                    upload.Fields[name] = await ReadFieldAsync(section, name, ct);
                 }
             }
 
@@ -75,6 +72,23 @@ public sealed class Upload : IDisposable
             if (e is System.IO.IOException and not ContentCorruptedException || e is InvalidDataException)
                 throw new RequestInvalidException("multipart-malformed", $"The multipart body is malformed or truncated: {e.Message}");
             throw;
+        }
+    }
+
+    private static async Task<string> ReadFieldAsync(MultipartSection section, string name, CancellationToken ct)
+    {
+        using var text = new StreamReader(section.Body);
+        // Pooled: a fresh buffer of the largest field size per field would be a large-object-heap allocation each time.
+        var buffer = ArrayPool<char>.Shared.Rent(MaxFieldLength + 1);
+        try
+        {
+            var length = await text.ReadBlockAsync(buffer.AsMemory(0, MaxFieldLength + 1), ct);
+            if (length > MaxFieldLength) throw RequestInvalidException.Field(name, $"A form field holds at most {MaxFieldLength} characters.");
+            return new string(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
         }
     }
 

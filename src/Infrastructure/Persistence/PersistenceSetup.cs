@@ -26,8 +26,8 @@ public static class PersistenceSetup
     /// <summary>Marten (events, documents, projections) on PostgreSQL, Wolverine with its Marten integration, and the adapters.</summary>
     public static IServiceCollection AddECasePersistence(this IServiceCollection services, IConfiguration config)
     {
-        var connectionString = config.GetConnectionString("Marten")
-            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured.");
+        var connectionString = WithWritePathDefaults(config.GetConnectionString("Marten")
+            ?? throw new InvalidOperationException("ConnectionStrings:Marten is not configured."));
         var schema = new StoreSchema(config["Marten:Schema"] ?? "ecase");
 
         services.AddSingleton(schema);
@@ -54,12 +54,30 @@ public static class PersistenceSetup
                 opts.Schema.For<Sender>();
                 opts.Storage.ExtendedSchemaObjects.Add(ReferenceCounters(schema));
             })
-            .UseLightweightSessions()
+            // Identity-map sessions: a read model loaded by a command (for the access check) is the one its inline
+            // projection updates on commit, without loading it a second time.
+            .UseIdentitySessions()
             .AddAsyncDaemon(DaemonMode.Solo)
             .IntegrateWithWolverine(w => w.MessageStorageSchemaName = schema.Name)
             .ApplyAllDatabaseChangesOnStartup();
         services.AddHostedService<AppendOnlyAccessLog>();
         return services;
+    }
+
+    /// <summary>
+    /// Npgsql settings for a server that runs the same few statements all day, unless the connection string sets them:
+    /// statements used twice stay prepared on their connection (no parse and plan per command), and a connection going
+    /// back to the pool is not reset with an extra statement (ECase and Marten leave no session state behind; Npgsql
+    /// still rolls back an open transaction).
+    /// </summary>
+    public static string WithWritePathDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare")) builder.MaxAutoPrepare = 64;
+        if (!given.ContainsKey("Auto Prepare Min Usages")) builder.AutoPrepareMinUsages = 2;
+        if (!given.ContainsKey("No Reset On Close")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 
     private static Table ReferenceCounters(StoreSchema schema)
