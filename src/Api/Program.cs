@@ -34,6 +34,12 @@ builder.AddECaseCore();
 
 var app = builder.Build();
 
+if (args is ["verify", .. var verifyArgs])
+{
+    Environment.ExitCode = await ECase.Infrastructure.Integrity.IntegrityCli.RunAsync(app.Services, verifyArgs, Console.Out);
+    return;
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => StatusProblems.WriteAsync(ctx.HttpContext));
 app.UseAuthentication();

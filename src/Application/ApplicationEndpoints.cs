@@ -3,7 +3,9 @@ using ECase.Application.Cases;
 using ECase.Application.Documents;
 using ECase.Application.FilePlans;
 using ECase.Application.Files;
+using ECase.Application.Integrity;
 using ECase.Application.Scanning;
+using ECase.Application.Signatures;
 using ECase.Application.Submissions;
 using Microsoft.AspNetCore.Routing;
 
@@ -31,6 +33,13 @@ public static class ApplicationEndpoints
         AuditTrailQuery.Map(api);
         RecordScanEndpoint.Map(api);
         ScanQueries.Map(api);
+        VerifySignatureEndpoint.Map(api);
+        RequestCoSignEndpoint.Map(api);
+        CoSignDocumentEndpoint.Map(api);
+        DeclineCoSignEndpoint.Map(api);
+        SignOffDocumentEndpoint.Map(api);
+        VerifyFileIntegrity.Map(api);
+        IntegrityQueries.Map(api);
         return api;
     }
 }

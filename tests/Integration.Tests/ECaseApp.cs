@@ -44,6 +44,11 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ContentRoot { get; }
 
+    /// <summary>Folder of trusted CA certificates for signature verification (tests put their CA here).</summary>
+    public string TrustStore => ContentRoot + "-trust";
+
+    public string KeyFolder => ContentRoot + "-keys";
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("ECASE_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=ecase;Username=postgres";
 
@@ -59,6 +64,8 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Logging:Format", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Signatures:TrustStore", TrustStore);
+        builder.UseSetting("ServerKey:CertificatePath", System.IO.Path.Combine(KeyFolder, "server-key.pfx"));
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
@@ -72,7 +79,8 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);
         await cmd.ExecuteNonQueryAsync();
-        if (System.IO.Directory.Exists(ContentRoot)) System.IO.Directory.Delete(ContentRoot, recursive: true);
+        foreach (var dir in new[] { ContentRoot, TrustStore, KeyFolder })
+            if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
