@@ -14,7 +14,8 @@ public sealed partial class IntegrityService
 {
     private sealed record LeafRecord(long SealId, int Index, long Version, byte[] Hash);
 
-    private sealed record StreamCheck(Guid StreamId, string Kind, List<StoredEvent> Rows, Dictionary<long, byte[]> Computed, ChainHead? Head);
+    /// <param name="Recomputed">The chain recomputed from the stored rows alone, from the first event up to the first missing one.</param>
+    private sealed record StreamCheck(Guid StreamId, string Kind, List<StoredEvent> Rows, Dictionary<long, byte[]> Recomputed, long LastVersion, ChainHead? Head);
 
     public async Task<VerificationReport?> VerifyFileAsync(Guid fileId, CancellationToken ct)
     {
@@ -36,10 +37,10 @@ public sealed partial class IntegrityService
 
         var seals = await VerifySealsAsync(conn, checks, problems, ct);
         var (blobs, bytes) = await VerifyBlobsAsync(checks, problems, ct);
-        var ordered = problems.OrderBy(p => p.Sequence ?? long.MaxValue).ToList();
+        // Problems come in the order found: the file stream, then each case, each by version; the first names the first event that does not match.
         return new VerificationReport(
             fileId, await ReferenceAsync(fileId, ct), problems.Count == 0, checks.Count, checks.Sum(c => c.Rows.Count), unchained, seals, blobs, bytes,
-            watch.Elapsed.TotalSeconds, ordered.FirstOrDefault(), ordered, [.. checks.Select(c => c.Head).OfType<ChainHead>()]);
+            watch.Elapsed.TotalSeconds, problems.FirstOrDefault(), problems, [.. checks.Select(c => c.Head).OfType<ChainHead>()]);
     }
 
     /// <summary>The file stream and its case streams: cases named by the stored file events and by the case read model.</summary>
@@ -82,7 +83,8 @@ public sealed partial class IntegrityService
         var rowAt = rows.GroupBy(r => r.Version).ToDictionary(g => g.Key, g => g.First());
         var chainAt = chain.ToDictionary(c => c.Version);
         var chainedIds = chain.ToDictionary(c => c.EventId, c => c.Version);
-        var computed = new Dictionary<long, byte[]>();
+        var recomputed = new Dictionary<long, byte[]>();
+        byte[]? pure = ChainHash.Genesis;
         var last = Math.Max(rows.Count == 0 ? 0 : rows[^1].Version, chain.Count == 0 ? 0 : chain[^1].Version);
         var lastChained = chain.Count == 0 ? 0 : chain[^1].Version;
         var previous = ChainHash.Genesis;
@@ -96,6 +98,7 @@ public sealed partial class IntegrityService
             chainAt.TryGetValue(v, out var record);
             if (row is null)
             {
+                pure = null;
                 problems.Add(Problem("event-missing", v, null, record,
                     record is null ? $"version {v} of the stream has no event and no chain record" : $"event {record.EventId} (sequence {record.Sequence}) was chained but is no longer stored"));
                 previous = record?.Hash ?? previous;
@@ -103,7 +106,7 @@ public sealed partial class IntegrityService
             }
 
             var hash = ChainHash.Next(previous, row.Canonical);
-            computed[v] = hash;
+            if (pure is not null) recomputed[v] = pure = ChainHash.Next(pure, row.Canonical);
             if (record is null)
             {
                 // Events after the last chained one are simply not chained yet; an unchained event before it was slipped in.
@@ -129,7 +132,7 @@ public sealed partial class IntegrityService
                 $"the stream says version {sv}, its events and chain reach version {last}"));
 
         ChainHead? head = chain.Count == 0 ? null : new ChainHead(streamId, kind, chain[^1].Version, Convert.ToHexStringLower(chain[^1].Hash));
-        return (new StreamCheck(streamId, kind, rows, computed, head), unchained);
+        return (new StreamCheck(streamId, kind, rows, recomputed, last, head), unchained);
     }
 
     private async Task<int> VerifySealsAsync(NpgsqlConnection conn, List<StreamCheck> checks, List<IntegrityProblem> problems, CancellationToken ct)
@@ -140,11 +143,18 @@ public sealed partial class IntegrityService
             foreach (var leaf in await LeavesOfStreamAsync(conn, check.StreamId, ct))
             {
                 sealIds.Add(leaf.SealId);
-                if (check.Computed.TryGetValue(leaf.Version, out var hash) && !hash.AsSpan().SequenceEqual(leaf.Hash))
+                if (leaf.Version > check.LastVersion)
+                {
+                    problems.Add(new IntegrityProblem("event-missing", check.StreamId, check.Kind, leaf.Version, null, null, null, null,
+                        $"seal {leaf.SealId} sealed the stream at version {leaf.Version}; it now ends at version {check.LastVersion}"));
+                }
+                else if (!check.Recomputed.TryGetValue(leaf.Version, out var hash) || !hash.AsSpan().SequenceEqual(leaf.Hash))
                 {
                     var row = check.Rows.FirstOrDefault(r => r.Version == leaf.Version);
                     problems.Add(new IntegrityProblem("seal-leaf-mismatch", check.StreamId, check.Kind, leaf.Version, row?.Sequence, row?.Id, row?.Type, null,
-                        $"seal {leaf.SealId} sealed version {leaf.Version} with another hash: the stream's history up to that version changed"));
+                        hash is null
+                            ? $"seal {leaf.SealId} sealed version {leaf.Version}; the stored events no longer reach it from the start"
+                            : $"seal {leaf.SealId} sealed version {leaf.Version} with another hash: the stream's history up to that version changed"));
                 }
             }
         }
@@ -180,7 +190,7 @@ public sealed partial class IntegrityService
     private async Task<(SealInfo Seal, List<(int Index, SealLeaf Leaf)> Leaves)> LoadSealAsync(NpgsqlConnection conn, long id, CancellationToken ct)
     {
         SealInfo seal;
-        await using (var cmd = new NpgsqlCommand($"SELECT id, sealat, chain_through, leaf_count, root, previous_root, statement, signature FROM {sql.Seals} WHERE id = @id", conn))
+        await using (var cmd = new NpgsqlCommand($"SELECT id, sealed_at, chain_through, leaf_count, root, previous_root, statement, signature FROM {sql.Seals} WHERE id = @id", conn))
         {
             cmd.Parameters.AddWithValue("id", id);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
