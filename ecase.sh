@@ -2,6 +2,7 @@
 # ECase developer entry point: installs what is missing, runs a project-local PostgreSQL, runs the API or the tests.
 #   ./ecase.sh run     API on http://127.0.0.1:5080 (ECASE_URL) with demo data
 #   ./ecase.sh test    the whole test suite
+#   ./ecase.sh verify FILE-ID|REFERENCE|all   tamper check of files (hash chains, seals, content)
 #   ./ecase.sh pg-start | pg-stop | pg-status | setup
 set -euo pipefail
 
@@ -92,7 +93,17 @@ cmd_run() {
   log "development token: curl -s $URL/api/dev/tokens/clerk-ha   (users: clerk-ha clerk-oa registrar archivist citizen auditor)"
   (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Urls="$URL" \
+    ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Signatures__TrustStore="${Signatures__TrustStore:-$DATA_ROOT/trust}" \
     dotnet "bin/Release/net10.0/ECase.Api.dll")
+}
+
+cmd_verify() {
+  setup; pg_start
+  trap stop_if_started EXIT
+  dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
+  (cd "$ROOT/src/Api" && ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" \
+    ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Logging__Format=simple \
+    dotnet "bin/Release/net10.0/ECase.Api.dll" verify "$@")
 }
 
 # PDF checkers the tests run against renditions (qpdf, poppler's pdffonts/pdftotext, Ghostscript).
@@ -136,9 +147,10 @@ cmd_test() {
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
+  verify) shift; cmd_verify "$@" ;;
   setup) setup ;;
   pg-start) setup; pg_start ;;
   pg-stop) pg_stop ;;
   pg-status) pg_running && echo "running on 127.0.0.1:$PG_PORT ($(pg_dir))" || echo "stopped" ;;
-  *) echo "usage: $0 run|test|setup|pg-start|pg-stop|pg-status" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|verify|setup|pg-start|pg-stop|pg-status" >&2; exit 2 ;;
 esac
