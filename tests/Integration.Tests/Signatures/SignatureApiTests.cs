@@ -40,25 +40,31 @@ public sealed class SignatureApiTests(ECaseApp app)
         (client ?? _given.ClerkHa).PostAsync($"/api/cases/{caseId}/documents/{documentId}/versions/{version}/signatures", body);
 
     [Fact]
-    public async Task The_PAdES_signature_of_an_incoming_PDF_is_verified_and_recorded_as_an_event()
+    public async Task The_PAdES_signature_of_an_incoming_PDF_is_verified_on_arrival_and_recorded_as_an_event()
     {
         var (fileId, caseId, documentId) = await DocumentAsync(TestPki.SignedPdf(Erika));
+        await app.WaitForJobsAsync();
 
-        var result = await (await VerifyAsync(caseId, documentId)).ReadAsync<SignaturesVerified>();
-
-        var verified = Assert.Single(result.Signatures);
-        Assert.Equal((SignatureFormat.Pades, SignatureOutcome.Passed, SignatureLevel.AdES), (verified.Result.Format, verified.Result.Outcome, verified.Result.Level));
-        Assert.Equal("CN=Erika Mustermann, O=Stadt Musterstadt, C=DE", verified.Result.SignerSubject);
-        Assert.Null(verified.Signature);
         var view = await (await _given.ClerkHa.GetAsync($"/api/cases/{caseId}")).ReadAsync<CaseView>();
-        var shown = Assert.Single(view.Case.Documents.Single(d => d.Id == documentId).Versions[0].Signatures);
-        Assert.Equal((verified.SignatureId, SignatureOutcome.Passed, "clerk-ha"), (shown.Id, shown.Result.Outcome, shown.VerifiedBy));
+        var onArrival = Assert.Single(view.Case.Documents.Single(d => d.Id == documentId).Versions[0].Signatures);
+        Assert.Equal((SignatureFormat.Pades, SignatureOutcome.Passed, SignatureLevel.AdES), (onArrival.Result.Format, onArrival.Result.Outcome, onArrival.Result.Level));
+        Assert.Equal("CN=Erika Mustermann, O=Stadt Musterstadt, C=DE", onArrival.Result.SignerSubject);
+        Assert.Equal(TestPki.SigningTime, onArrival.Result.SigningTime);
+        Assert.Equal("system:signatures", onArrival.VerifiedBy);
+
+        // A clerk can check again at any time (e.g. after adding a CA to the trust store): a second recorded result.
+        var result = await (await VerifyAsync(caseId, documentId)).ReadAsync<SignaturesVerified>();
+        var again = Assert.Single(result.Signatures);
+        Assert.Equal(SignatureOutcome.Passed, again.Result.Outcome);
+        Assert.Null(again.Signature);
+        view = await (await _given.ClerkHa.GetAsync($"/api/cases/{caseId}")).ReadAsync<CaseView>();
+        Assert.Equal(["system:signatures", "clerk-ha"], view.Case.Documents.Single(d => d.Id == documentId).Versions[0].Signatures.Select(s => s.VerifiedBy));
         Assert.Equal(result.Version, view.Case.Version);
 
         await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         var trail = await (await app.ClientFor("auditor").GetAsync($"/api/files/{fileId}/audit")).ReadAsync<List<AuditTrailLine>>();
-        var line = Assert.Single(trail, l => l.What == "signature_verified");
-        Assert.Equal(("clerk-ha", "clerk", "HA"), (line.UserId, line.Role, line.OrgUnit));
+        Assert.Equal([("system:signatures", "system"), ("clerk-ha", "clerk")],
+            trail.Where(l => l.What == "signature_verified").Select(l => (l.UserId, l.Role)));
     }
 
     [Fact]
