@@ -244,6 +244,24 @@ public sealed class IntegrityTests(ECaseApp app, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_forged_seal_root_is_detected_by_its_leaves_and_its_signature()
+    {
+        var history = await SealedHistoryAsync();
+
+        await SqlAsync("""
+            ALTER TABLE {schema}.ecase_seals DISABLE TRIGGER ecase_append_only;
+            UPDATE {schema}.ecase_seals SET root = sha256(root) WHERE id = (SELECT max(seal_id) FROM {schema}.ecase_seal_leaves WHERE stream_id = @s);
+            ALTER TABLE {schema}.ecase_seals ENABLE TRIGGER ecase_append_only;
+            """, ("s", history.CaseId));
+        var report = await VerifyAsync(history.FileId);
+
+        Assert.False(report.Intact);
+        Assert.Contains(report.Problems, p => p.Kind == "seal-root-mismatch");
+        Assert.Contains(report.Problems, p => p.Kind == "seal-signature-invalid");
+        Assert.DoesNotContain(report.Problems, p => p.Kind.StartsWith("event-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Chain_records_cannot_be_changed_through_the_application_database_role()
     {
         var history = await SealedHistoryAsync();

@@ -5,6 +5,7 @@ using System.Text;
 using ECase.Application.Cases;
 using ECase.Application.Common;
 using ECase.Application.Content;
+using ECase.Application.Signatures;
 using ECase.Application.Submissions;
 using ECase.Domain.Signatures;
 using Marten;
@@ -81,6 +82,31 @@ public sealed class SignOffApiTests(ECaseApp app)
         var rounds = view.Case.Documents.Single(d => d.Id == documentId).SignOffs;
         Assert.Equal([1, 2], rounds.Select(r => r.Version));
         Assert.All(rounds, r => Assert.Equal("clerk-ha", r.SignedOffBy));
+    }
+
+    [Fact]
+    public async Task Case_details_with_signatures_and_sign_offs_rebuilt_from_the_events_equal_the_live_ones()
+    {
+        var (_, caseId) = await _given.FileWithCaseAsync();
+        var documentId = (await _given.SubmissionAsync(caseId, text: $"Rebuild {Guid.NewGuid()}")).DocumentIds[0];
+        await (await PostAsync(_given.ClerkHa, caseId, documentId, "co-sign-requests", new { documentVersion = 1, coSigners = new[] { "registrar", "clerk-ha" } })).ReadAsync<CommandResult>();
+        await (await PostAsync(_given.Registrar, caseId, documentId, "co-sign", new { documentVersion = 1, comment = "ok" })).ReadAsync<CommandResult>();
+        await (await PostAsync(_given.ClerkHa, caseId, documentId, "co-sign/decline", new { documentVersion = 1, comment = "Frist fehlt" })).ReadAsync<CommandResult>();
+        var content = new ByteArrayContent("garbage"u8.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs7-signature");
+        await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/documents/{documentId}/versions/1/signatures", content)).ReadAsync<SignaturesVerified>();
+        await app.WaitForJobsAsync();
+
+        string live;
+        await using (var session = app.Store.QuerySession())
+            live = System.Text.Json.JsonSerializer.Serialize(await session.LoadAsync<ECase.Projections.Cases.CaseDetails>(caseId), ECaseApp.Json);
+        using var daemon = await app.Store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync<ECase.Projections.Cases.CaseDetailsProjection>(CancellationToken.None);
+
+        await using (var session = app.Store.QuerySession())
+            Assert.Equal(live, System.Text.Json.JsonSerializer.Serialize(await session.LoadAsync<ECase.Projections.Cases.CaseDetails>(caseId), ECaseApp.Json));
+        Assert.Contains("Frist fehlt", live, StringComparison.Ordinal);
+        Assert.Contains("FORMAT_FAILURE", live, StringComparison.Ordinal);
     }
 
     [Fact]
