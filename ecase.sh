@@ -3,7 +3,7 @@
 #   ./ecase.sh run     API on http://127.0.0.1:5080 (ECASE_URL) with demo data
 #   ./ecase.sh test    the whole test suite
 #   ./ecase.sh verify FILE-ID|REFERENCE|all   tamper check of files (hash chains, seals, content)
-#   ./ecase.sh pg-start | pg-stop | pg-status | setup
+#   ./ecase.sh pg-start | pg-stop | pg-status | setup | search-rebuild
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -92,9 +92,19 @@ cmd_run() {
   log "ECase on $URL — API reference $URL/scalar/v1 — OpenAPI $URL/openapi/v1.json"
   log "development token: curl -s $URL/api/dev/tokens/clerk-ha   (users: clerk-ha clerk-oa registrar archivist citizen auditor)"
   (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
-    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Urls="$URL" \
+    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search" Urls="$URL" \
     ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Signatures__TrustStore="${Signatures__TrustStore:-$DATA_ROOT/trust}" \
     dotnet "bin/Release/net10.0/ECase.Api.dll")
+}
+
+# Rebuild the search index from the events while the server is stopped (running server: POST /api/admin/search/rebuild).
+cmd_search_rebuild() {
+  setup; pg_start
+  trap stop_if_started EXIT
+  dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
+  (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Logging__Format=simple \
+    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search" \
+    dotnet "bin/Release/net10.0/ECase.Api.dll" search rebuild)
 }
 
 cmd_verify() {
@@ -151,6 +161,7 @@ case "${1:-}" in
   setup) setup ;;
   pg-start) setup; pg_start ;;
   pg-stop) pg_stop ;;
+  search-rebuild) cmd_search_rebuild ;;
   pg-status) pg_running && echo "running on 127.0.0.1:$PG_PORT ($(pg_dir))" || echo "stopped" ;;
-  *) echo "usage: $0 run|test|verify|setup|pg-start|pg-stop|pg-status" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|verify|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
 esac

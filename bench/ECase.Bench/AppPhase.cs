@@ -47,6 +47,7 @@ public static class AppPhase
             ["ConnectionStrings:Marten"] = options.ConnectionString,
             ["Marten:Schema"] = schema,
             ["ContentStore:Root"] = contentRoot,
+            ["Search:Path"] = System.IO.Path.Combine(contentRoot, "search-index"),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -34,6 +34,7 @@ public static class HttpPhase
             ["Marten__Schema"] = schema,
             ["ConnectionStrings__Marten"] = options.ConnectionString,
             ["ContentStore__Root"] = contentRoot,
+            ["Search__Path"] = System.IO.Path.Combine(contentRoot, "search-index"),
             ["Urls"] = baseUri.ToString().TrimEnd('/'),
             ["Logging__Format"] = "simple",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -61,6 +61,7 @@ public static class OcrPipelinePhase
             ["ConnectionStrings:Marten"] = o.ConnectionString,
             ["Marten:Schema"] = schema,
             ["ContentStore:Root"] = contentRoot,
+            ["Search:Path"] = System.IO.Path.Combine(contentRoot, "search-index"),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

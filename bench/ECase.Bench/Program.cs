@@ -7,6 +7,9 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 // ocr has its own options and phases (OcrBenchmark.cs).
 if (args.Length > 0 && args[0] == "ocr") return await OcrBenchmark.MainAsync(args);
 
+// search has its own options and phases (SearchBenchmark.cs).
+if (args.Length > 0 && args[0] == "search") return await SearchBenchmark.MainAsync(args);
+
 BenchOptions options;
 try
 {
@@ -35,7 +38,7 @@ return options.Name switch
 
 static int Unknown(string name)
 {
-    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr.");
+    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr, search.");
     return 2;
 }
 

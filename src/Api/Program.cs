@@ -34,11 +34,9 @@ builder.AddECaseCore();
 
 var app = builder.Build();
 
-if (args is ["verify", .. var verifyArgs])
-{
-    Environment.ExitCode = await ECase.Infrastructure.Integrity.IntegrityCli.RunAsync(app.Services, verifyArgs, Console.Out);
-    return;
-}
+// Maintenance commands run against the configured database and folders without starting the server.
+if (args is ["search", ..]) return await ECase.Api.Cli.SearchCli.RunAsync(app.Services, args, CancellationToken.None);
+if (args is ["verify", .. var verifyArgs]) return await ECase.Infrastructure.Integrity.IntegrityCli.RunAsync(app.Services, verifyArgs, Console.Out);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => StatusProblems.WriteAsync(ctx.HttpContext));
@@ -67,6 +65,7 @@ var url = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080";
 app.Logger.LogInformation("ECase is listening on {Url}; API reference at {Url}/scalar/v1, OpenAPI at {Url}/openapi/v1.json{Tokens}",
     url, url, url, devTokens is null ? "" : $", development tokens at {url}/api/dev/tokens/clerk-ha");
 await app.WaitForShutdownAsync();
+return 0;
 
 /// <summary>Entry point; public so the integration tests can host it.</summary>
 public partial class Program;

@@ -5,6 +5,7 @@ using ECase.Application.FilePlans;
 using ECase.Application.Files;
 using ECase.Application.Integrity;
 using ECase.Application.Scanning;
+using ECase.Application.Search;
 using ECase.Application.Signatures;
 using ECase.Application.Submissions;
 using Microsoft.AspNetCore.Routing;
@@ -33,6 +34,8 @@ public static class ApplicationEndpoints
         AuditTrailQuery.Map(api);
         RecordScanEndpoint.Map(api);
         ScanQueries.Map(api);
+        SearchEndpoint.Map(api);
+        SearchAdmin.Map(api);
         VerifySignatureEndpoint.Map(api);
         RequestCoSignEndpoint.Map(api);
         CoSignDocumentEndpoint.Map(api);

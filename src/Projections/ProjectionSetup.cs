@@ -28,5 +28,6 @@ public static class ProjectionSetup
         opts.Schema.For<CaseDetails>().Index(x => x.FileId);
         opts.Schema.For<AuditEntry>().Index(x => x.StreamId);
         opts.Schema.For<AccessLogEntry>().Index(x => x.FileId);
+        opts.Schema.For<SearchLogEntry>().Index(x => x.UserId);
     }
 }

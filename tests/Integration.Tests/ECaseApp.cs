@@ -44,6 +44,9 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ContentRoot { get; }
 
+    /// <summary>The search index folder, beside the content folder (shared with a restarted host like the content).</summary>
+    public string SearchRoot => ContentRoot + "-search";
+
     /// <summary>Folder of trusted CA certificates for signature verification (tests put their CA here).</summary>
     public string TrustStore => ContentRoot + "-trust";
 
@@ -58,6 +61,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Marten", ConnectionString);
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("ContentStore:Root", ContentRoot);
+        builder.UseSetting("Search:Path", SearchRoot);
         builder.UseSetting("ContentStore:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Auth:DevTokens:Enabled", "true");
         builder.UseSetting("Auth:DevTokens:SigningKey", SigningKey);
@@ -79,8 +83,15 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);
         await cmd.ExecuteNonQueryAsync();
-        foreach (var dir in new[] { ContentRoot, TrustStore, KeyFolder })
+        foreach (var dir in new[] { ContentRoot, SearchRoot, TrustStore, KeyFolder })
             if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>Waits until the search index holds every event appended so far.</summary>
+    public async Task WaitForSearchAsync(TimeSpan? timeout = null)
+    {
+        var search = Services.GetRequiredService<ECase.Projections.Search.SearchIndexHost>();
+        await search.WaitForAsync(await search.HighWaterAsync(default), timeout ?? TimeSpan.FromSeconds(30));
     }
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();

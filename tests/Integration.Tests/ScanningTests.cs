@@ -125,6 +125,32 @@ public sealed class ScanningTests(ECaseApp app)
             var cer = Cer.Of(text.Pages[i].Text, await System.IO.File.ReadAllTextAsync(Fixtures.Ocr($"dev_07_3p.p{i + 1}.gt.txt")));
             Assert.True(cer < 0.01, $"page {i + 1}: CER {cer:P2}");
         }
+
+        // The recognised text is searchable, and the hit names the page the word is on.
+        var truths = await Task.WhenAll(Enumerable.Range(1, 3).Select(p => System.IO.File.ReadAllTextAsync(Fixtures.Ocr($"dev_07_3p.p{p}.gt.txt"))));
+        static IEnumerable<string> Words(string t) => System.Text.RegularExpressions.Regex.Matches(t, @"\b\p{L}{9,}\b").Select(m => m.Value);
+        static HashSet<string> Terms(Lucene.Net.Analysis.Analyzer analyzer, string t)
+        {
+            using var tokens = analyzer.GetTokenStream("text", t);
+            var term = tokens.AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+            tokens.Reset();
+            var terms = new HashSet<string>();
+            while (tokens.IncrementToken()) terms.Add(term.ToString());
+            tokens.End();
+            return terms;
+        }
+
+        // a word whose indexed forms (stem, compound parts) occur on page 3 only
+        var index = ECase.Projections.Search.GermanAnalysis.ForIndex();
+        var earlier = Terms(index, text.Pages[0].Text + "\n" + text.Pages[1].Text);
+        var onlyOnPage3 = Words(truths[2]).First(w => text.Pages[2].Text.Contains(w, StringComparison.Ordinal)
+            && !Terms(ECase.Projections.Search.GermanAnalysis.ForQuery(), w).Overlaps(earlier));
+        await app.WaitForSearchAsync();
+        var found = await (await _given.ClerkHa.GetAsync($"/api/search?q={Uri.EscapeDataString(onlyOnPage3)}&type=scan&pageSize=100"))
+            .ReadAsync<ECase.Projections.Search.SearchResult>();
+        var hit = Assert.Single(found.Hits, h => h.DocumentId == recorded.DocumentId);
+        Assert.Equal(3, hit.Page);
+        Assert.Contains("<mark>", hit.Snippet, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed record StreamEvidence(Guid StreamId, string StreamKind, long HeadV
 /// </summary>
 public sealed record FileIntegrityEvidence(Guid FileId, StreamEvidence File, IReadOnlyList<StreamEvidence> Cases, string ServerCertificatePem);
 
-/// <summary>Tamper evidence of the event store (ADR 0012).</summary>
+/// <summary>Tamper evidence of the event store (ADR 0013).</summary>
 public interface IIntegrityService
 {
     /// <summary>Chains events committed since the last run (up to Marten's high-water mark). Returns how many.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace ECase.Domain.Integrity;
 
 /// <summary>
-/// The per-stream hash chain (ADR 0012): <c>h(v) = SHA-256("ecase-chain-1" 0x00 || h(v-1) || canonical(v))</c>, with
+/// The per-stream hash chain (ADR 0013): <c>h(v) = SHA-256("ecase-chain-1" 0x00 || h(v-1) || canonical(v))</c>, with
 /// 32 zero bytes before the first event. <c>canonical</c> is the event row as PostgreSQL renders it
 /// (sequence, id, stream, version, type, .NET type, tenant, timestamp in microseconds, data) — see the chain SQL.
 /// </summary>

@@ -10,7 +10,7 @@ public sealed record SealLeaf(Guid StreamId, long Version, byte[] Hash);
 public sealed record ProofStep(string Sibling, bool SiblingOnLeft);
 
 /// <summary>
-/// Merkle tree over chain heads (ADR 0012). Leaves and inner nodes are hashed with distinct prefixes (0x00 / 0x01, as in
+/// Merkle tree over chain heads (ADR 0013). Leaves and inner nodes are hashed with distinct prefixes (0x00 / 0x01, as in
 /// RFC 6962) so a leaf can never pass for a node; an odd node at the end of a level moves up unchanged (no duplication).
 /// </summary>
 public static class MerkleTree

@@ -16,7 +16,7 @@ namespace ECase.Infrastructure.Integrity;
 
 /// <summary>
 /// Per-stream hash chains over the stored event rows, Merkle seals over the chain heads signed with the server key, and
-/// the <c>verify</c> run that recomputes both and rehashes content blobs (ADR 0012).
+/// the <c>verify</c> run that recomputes both and rehashes content blobs (ADR 0013).
 /// </summary>
 public sealed partial class IntegrityService(
     NpgsqlDataSource db, IntegritySql sql, IServerSigner signer, IContentStore store, IDocumentStore documents, TimeProvider clock,

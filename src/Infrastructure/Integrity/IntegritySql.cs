@@ -3,7 +3,7 @@ using ECase.Infrastructure.Persistence;
 namespace ECase.Infrastructure.Integrity;
 
 /// <summary>
-/// The SQL of tamper evidence (ADR 0012). The canonical form of an event is rendered by PostgreSQL itself: a jsonb array of
+/// The SQL of tamper evidence (ADR 0013). The canonical form of an event is rendered by PostgreSQL itself: a jsonb array of
 /// the row's columns with the timestamp as integer microseconds, so what is hashed is exactly what is stored, independent
 /// of the session's time zone and of how the application serialised the event.
 /// </summary>

@@ -4,24 +4,32 @@ using Npgsql;
 namespace ECase.Infrastructure.Persistence;
 
 /// <summary>
-/// Installs triggers that make the access log table refuse UPDATE, DELETE and TRUNCATE: reads once logged stay logged,
+/// Installs triggers that make the access log and search log tables refuse UPDATE, DELETE and TRUNCATE: reads and
+/// searches once logged stay logged,
 /// whatever code runs against the database. Runs at start-up after Marten has created its tables (idempotent).
 /// </summary>
 public sealed class AppendOnlyAccessLog(NpgsqlDataSource dataSource, StoreSchema schema) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var table = $"{schema.Name}.mt_doc_accesslogentry";
         var function = $"{schema.Name}.ecase_refuse_change";
-        await using var cmd = dataSource.CreateCommand($"""
+        var sql = $"""
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               RAISE EXCEPTION 'ECase: % on % is not allowed, the table is append-only', TG_OP, TG_TABLE_NAME
                 USING ERRCODE = 'insufficient_privilege';
             END $$;
-            CREATE OR REPLACE TRIGGER ecase_append_only BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}();
-            CREATE OR REPLACE TRIGGER ecase_no_truncate BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}();
-            """);
+            """;
+        foreach (var table in new[] { "mt_doc_accesslogentry", "mt_doc_searchlogentry" })
+        {
+            sql += $"""
+
+                CREATE OR REPLACE TRIGGER ecase_append_only BEFORE UPDATE OR DELETE ON {schema.Name}.{table} FOR EACH ROW EXECUTE FUNCTION {function}();
+                CREATE OR REPLACE TRIGGER ecase_no_truncate BEFORE TRUNCATE ON {schema.Name}.{table} FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+                """;
+        }
+
+        await using var cmd = dataSource.CreateCommand(sql);
         await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -5,6 +5,7 @@ using ECase.Application.Submissions;
 using ECase.Infrastructure.Content;
 using ECase.Infrastructure.Files;
 using ECase.Infrastructure.Ocr;
+using ECase.Infrastructure.Search;
 using ECase.Projections;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -38,6 +39,7 @@ public static class PersistenceSetup
         services.Configure<ScanningOptions>(config.GetSection(ScanningOptions.Section));
         services.AddSingleton<ITextExtractor, Text.DocumentTextExtractor>();
         services.AddECaseOcr(config);
+        services.AddECaseSearch(config);
         services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
         services.AddSingleton<IPdfAConverter, Pdf.GhostscriptPdfAConverter>();
         services.AddSingleton<IPdfRasterizer, Pdf.GhostscriptPdfAConverter>();

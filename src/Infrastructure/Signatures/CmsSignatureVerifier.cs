@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace ECase.Infrastructure.Signatures;
 
 /// <summary>
-/// Verifies CMS signatures with <c>System.Security.Cryptography.Pkcs</c> (ADR 0013): message digest, signature value,
+/// Verifies CMS signatures with <c>System.Security.Cryptography.Pkcs</c> (ADR 0014): message digest, signature value,
 /// signing time (RFC 3161 timestamp, else the signed signing-time attribute), the signer certificate's validity at that time,
 /// its chain to the trust store, and the QC statements that decide between AdES and QES. Revocation is not checked
 /// (no OCSP/CRL access); the result says so.

@@ -10,7 +10,7 @@ namespace ECase.Infrastructure.Signatures;
 /// <summary>
 /// The server's signing key from a PKCS#12 file (<c>ServerKey:CertificatePath</c>). Without one, and when allowed, a
 /// self-signed ECDSA P-256 key is created there once: fine for development and tests, while production configures a key
-/// issued by the authority's PKI (ADR 0012).
+/// issued by the authority's PKI (ADR 0013).
 /// </summary>
 public sealed class ServerSigner : IServerSigner
 {

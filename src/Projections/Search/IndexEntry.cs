@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ECase.Domain.Common;
+using Lucene.Net.Documents;
+using Lucene.Net.Util;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace ECase.Projections.Search;
+
+public enum EntryKind { File, Case, Document, PlanUnit }
+
+/// <summary>A submission as the index knows it: what a document of the case was received with.</summary>
+public sealed record IndexedSubmission(Guid Id, string Subject, string? Sender, string Channel, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// What the index holds about one file, case, document or plan unit. Documents carry the file's permissions (org unit,
+/// confidentiality) and status, so the permission filter is part of the query and a reclassified file's entries move
+/// with it. The whole entry is stored as JSON beside the indexed fields, so the index is its own state when an event
+/// changes many entries.
+/// </summary>
+public sealed record IndexEntry
+{
+    public required string Id { get; init; }
+    public required EntryKind Kind { get; init; }
+    public Guid FileId { get; init; }
+    public Guid? CaseId { get; init; }
+    public Guid? DocumentId { get; init; }
+
+    public string OrgUnit { get; init; } = "";
+    public Confidentiality Confidentiality { get; init; }
+    public bool FileClosed { get; init; }
+    public bool CaseClosed { get; init; }
+    public long FileVersion { get; init; }
+
+    public string Reference { get; init; } = "";
+    public IReadOnlyList<string> PreviousReferences { get; init; } = [];
+    public Guid PlanUnitId { get; init; }
+    public string PlanCode { get; init; } = "";
+    public string PlanTitle { get; init; } = "";
+
+    public string Title { get; init; } = "";
+    public string FileTitle { get; init; } = "";
+    public string? CaseTitle { get; init; }
+    public IReadOnlyList<IndexedSubmission> Submissions { get; init; } = [];
+
+    public DateTimeOffset Date { get; init; }
+    public bool Scanned { get; init; }
+    public string? MediaType { get; init; }
+    public string? FileName { get; init; }
+    public int Version { get; init; }
+    public int TextVersion { get; init; }
+
+    /// <summary>Text per page (page n is at index n-1); stored in the index, not in the JSON.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Pages { get; init; } = [];
+
+    public static string FileKey(Guid id) => $"file:{id}";
+    public static string CaseKey(Guid id) => $"case:{id}";
+    public static string DocumentKey(Guid id) => $"doc:{id}";
+    public static string PlanUnitKey(Guid id) => $"plan:{id}";
+
+    /// <summary>The "type" facet: file, case, document or scan.</summary>
+    public string Type => Kind switch
+    {
+        EntryKind.File => "file",
+        EntryKind.Case => "case",
+        EntryKind.Document => Scanned ? "scan" : "document",
+        _ => "plan-unit",
+    };
+
+    public string Status => FileClosed ? "closed" : "open";
+
+    /// <summary>Page text: stored, with term vectors (positions and offsets) so snippets come from the vectors
+    /// (FastVectorHighlighter) instead of analysing every page of every hit again.</summary>
+    private static readonly FieldType TextWithVectors = CreateTextType();
+
+    private static FieldType CreateTextType()
+    {
+        var type = new FieldType(TextField.TYPE_STORED)
+        {
+            StoreTermVectors = true,
+            StoreTermVectorPositions = true,
+            StoreTermVectorOffsets = true,
+        };
+        type.Freeze();
+        return type;
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public LuceneDocument ToDocument()
+    {
+        var doc = new LuceneDocument
+        {
+            new StringField(SearchFields.Id, Id, Field.Store.YES),
+            new StringField(SearchFields.Kind, Kind.ToString(), Field.Store.NO),
+            new StringField(SearchFields.FileId, FileId.ToString(), Field.Store.NO),
+            new StoredField(SearchFields.Entry, JsonSerializer.Serialize(this, Json)),
+        };
+        if (CaseId is { } caseId) doc.Add(new StringField(SearchFields.CaseId, caseId.ToString(), Field.Store.NO));
+        foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithVectors));
+        if (Kind == EntryKind.PlanUnit) return doc;
+
+        doc.Add(new StringField(SearchFields.Visible, "1", Field.Store.NO));
+        doc.Add(new StringField(SearchFields.OrgUnit, OrgUnit, Field.Store.NO));
+        doc.Add(new StringField(SearchFields.Confidentiality, ((int)Confidentiality).ToString(CultureInfo.InvariantCulture), Field.Store.NO));
+
+        doc.Add(new TextField(SearchFields.Title, Title, Field.Store.NO));
+        foreach (var reference in PreviousReferences.Prepend(Reference).Where(r => r.Length > 0))
+        {
+            doc.Add(new TextField(SearchFields.Reference, reference, Field.Store.NO));
+        }
+
+        doc.Add(new TextField(SearchFields.Plan, $"{PlanCode} {PlanTitle}", Field.Store.NO));
+        doc.Add(new TextField(SearchFields.Meta, MetaText(), Field.Store.NO));
+
+        doc.Add(new SortedDocValuesField(SearchFields.FacetPlanUnit, new BytesRef(PlanCode)));
+        doc.Add(new SortedDocValuesField(SearchFields.FacetYear, new BytesRef(Date.Year.ToString(CultureInfo.InvariantCulture))));
+        doc.Add(new SortedDocValuesField(SearchFields.FacetType, new BytesRef(Type)));
+        doc.Add(new SortedDocValuesField(SearchFields.FacetStatus, new BytesRef(Status)));
+        doc.Add(new NumericDocValuesField(SearchFields.Date, Date.ToUnixTimeMilliseconds()));
+        return doc;
+    }
+
+    /// <summary>Words around the entry that should find it too: its reference (split into parts), the file and case
+    /// titles, and the subjects and senders of submissions.</summary>
+    private string MetaText()
+    {
+        var parts = new List<string> { Reference, FileTitle };
+        parts.AddRange(PreviousReferences);
+        if (CaseTitle is not null) parts.Add(CaseTitle);
+        if (FileName is not null) parts.Add(FileName);
+        foreach (var s in Submissions)
+        {
+            parts.Add(s.Subject);
+            if (s.Sender is not null) parts.Add(s.Sender);
+        }
+
+        return string.Join('\n', parts.Where(p => !string.IsNullOrEmpty(p)));
+    }
+
+    public static IndexEntry FromDocument(LuceneDocument doc)
+    {
+        var entry = JsonSerializer.Deserialize<IndexEntry>(doc.Get(SearchFields.Entry), Json)
+            ?? throw new InvalidOperationException("an index document without its entry");
+        return entry with { Pages = doc.GetValues(SearchFields.Text) ?? [] };
+    }
+}

@@ -1,0 +1,42 @@
+namespace ECase.Projections.Search;
+
+/// <summary>Field names of the Lucene documents (one per file, case, document and plan unit).</summary>
+public static class SearchFields
+{
+    // keys and filters (not analysed)
+    public const string Id = "id";
+    public const string Kind = "kind";
+    public const string FileId = "file_id";
+    public const string CaseId = "case_id";
+    public const string OrgUnit = "org_unit";
+    public const string Confidentiality = "conf";
+    public const string Visible = "visible";
+
+    // searched (analysed)
+    public const string Title = "title";
+    public const string Reference = "ref";
+    public const string Meta = "meta";
+    public const string Plan = "plan";
+    public const string Text = "text";
+
+    // facets (sorted doc values) and sorting
+    public const string FacetPlanUnit = "f_plan";
+    public const string FacetYear = "f_year";
+    public const string FacetType = "f_type";
+    public const string FacetStatus = "f_status";
+    public const string Date = "date";
+
+    /// <summary>The entry as JSON, to rebuild the document when a file is reclassified, renamed or closed.</summary>
+    public const string Entry = "entry";
+
+    public static readonly string[] Searched = [Title, Reference, Meta, Plan, Text];
+
+    public static readonly IReadOnlyDictionary<string, float> Boosts = new Dictionary<string, float>
+    {
+        [Reference] = 5f,
+        [Title] = 3f,
+        [Meta] = 1.5f,
+        [Plan] = 1f,
+        [Text] = 1f,
+    };
+}

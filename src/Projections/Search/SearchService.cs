@@ -1,0 +1,373 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using ECase.Domain.Common;
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.QueryParsers.Classic;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search.VectorHighlight;
+using Lucene.Net.Util;
+
+namespace ECase.Projections.Search;
+
+public enum SearchSort { Relevance, Date, DateAscending }
+
+/// <summary>What a caller may see: their org units (null: all) up to their clearance. Applied inside the query.</summary>
+public sealed record SearchScope(IReadOnlyList<string>? OrgUnits, Confidentiality Clearance);
+
+public sealed record SearchRequest(
+    string? Query, SearchScope Scope, int Page = 1, int PageSize = 20, SearchSort Sort = SearchSort.Relevance,
+    string? PlanUnit = null, string? Year = null, string? Type = null, string? Status = "open");
+
+public sealed record SearchHit(
+    string Type, Guid FileId, Guid? CaseId, Guid? DocumentId, string Reference, string Title, string FileTitle, string? CaseTitle,
+    string PlanUnit, string Status, DateTimeOffset Date, int? Version, int? Page, string? Snippet, float Score);
+
+public sealed record FacetValue(string Value, int Count);
+
+public sealed record SearchResult(
+    string Query, int Total, int Page, int PageSize, IReadOnlyList<SearchHit> Hits, IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets);
+
+/// <summary>The query did not parse or is too broad to run; the message says why, for the caller.</summary>
+public sealed class SearchQueryException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Runs searches on an index: parses the query (German analysis, phrases, prefixes, reference numbers), restricts it
+/// to what the caller may see before anything is scored or counted, counts facets in the same pass (each facet counted
+/// as if its own selection were not applied, so the other values stay visible), and highlights a snippet with its page.
+/// </summary>
+public sealed class SearchService
+{
+    public const int MaxPageSize = 100;
+    public const int MaxDepth = 1000;
+
+    private static readonly Analyzer QueryAnalyzer = GermanAnalysis.ForQuery();
+
+    private static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
+    private static readonly string[] FacetNames = ["planUnit", "year", "type", "status"];
+
+    /// <summary>Snippet length in characters.</summary>
+    private const int SnippetChars = 200;
+
+    private static readonly string[] PreTags = ["<mark>"];
+    private static readonly string[] PostTags = ["</mark>"];
+    private static readonly IEncoder HtmlEncoder = new MinimalHtmlEncoder();
+
+    // Snippets of page texts come from their term vectors (positions and offsets): no page is analysed again, phrases
+    // are highlighted only where they occur as phrases, prefixes are expanded against the index. Stateless, shared.
+    private static readonly FastVectorHighlighter VectorHighlighter = new(phraseHighlight: true, fieldMatch: true);
+    private static readonly SimpleFragListBuilder FragLists = new();
+
+    /// <summary>A hit needs only its entry (JSON) from the stored fields; the page texts are read once, by the snippet.</summary>
+    private static readonly ISet<string> EntryOnly = new HashSet<string> { SearchFields.Entry };
+
+    private readonly ConcurrentDictionary<SearchScope, Filter> _scopeFilters = new(new ScopeComparer());
+
+    public SearchResult Search(SearchIndex index, SearchRequest request)
+    {
+        var size = Math.Clamp(request.PageSize, 1, MaxPageSize);
+        var page = Math.Max(1, request.Page);
+        var depth = page * size;
+        if (depth > MaxDepth) throw new SearchQueryException($"Only the first {MaxDepth} hits can be paged through; narrow the query.");
+
+        var userQuery = Parse(request.Query);
+        var query = new FilteredQuery(userQuery, ScopeFilter(request.Scope));
+        string?[] selected = [request.PlanUnit, request.Year, request.Type, request.Status is "all" ? null : request.Status];
+
+        return index.Read(searcher =>
+        {
+            ITopDocsCollector top = request.Sort switch
+            {
+                SearchSort.Relevance => TopScoreDocCollector.Create(depth, true),
+                _ => TopFieldCollector.Create(
+                    new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, request.Sort == SearchSort.Date)), depth,
+                    fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true),
+            };
+            var collector = new FacetingCollector((ICollector)top, FacetFields, selected);
+            try
+            {
+                searcher.Search(query, collector);
+            }
+            catch (BooleanQuery.TooManyClausesException e)
+            {
+                throw new SearchQueryException("The query expands to too many terms; make wildcards more specific.", e);
+            }
+
+            var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
+            var fieldQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : VectorHighlighter.GetFieldQuery(userQuery, searcher.IndexReader);
+            var hits = docs.Select(d => ToHit(searcher, d, userQuery, fieldQuery)).ToList();
+            var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
+                .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
+                    .Select(v => new FacetValue(v.Key, v.Value))]);
+            return new SearchResult(request.Query ?? "", collector.Total, page, size, hits, facets);
+        });
+    }
+
+    public static Query Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return new MatchAllDocsQuery();
+        if (text.Length > 1000) throw new SearchQueryException("The query is longer than 1000 characters.");
+        var parser = new GermanQueryParser();
+        try
+        {
+            // '/' starts a regular expression in Lucene's syntax; here it is part of reference numbers (0007/2026).
+            return parser.Parse(EscapeSlashes(text));
+        }
+        catch (ParseException e)
+        {
+            throw new SearchQueryException($"The query cannot be parsed: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    private static string EscapeSlashes(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                sb.Append(text, i, 2);
+                i++;
+                continue;
+            }
+
+            if (text[i] == '/') sb.Append('\\');
+            sb.Append(text[i]);
+        }
+
+        return sb.ToString();
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    private Filter ScopeFilter(SearchScope scope) => _scopeFilters.GetOrAdd(scope, s =>
+    {
+        var filter = new BooleanQuery { { new TermQuery(new Term(SearchFields.Visible, "1")), Occur.MUST } };
+        var levels = new BooleanQuery();
+        for (var level = 0; level <= (int)s.Clearance; level++)
+        {
+            levels.Add(new TermQuery(new Term(SearchFields.Confidentiality, level.ToString(CultureInfo.InvariantCulture))), Occur.SHOULD);
+        }
+
+        filter.Add(levels, Occur.MUST);
+        if (s.OrgUnits is { } units)
+        {
+            var orgUnits = new BooleanQuery();
+            foreach (var unit in units) orgUnits.Add(new TermQuery(new Term(SearchFields.OrgUnit, unit)), Occur.SHOULD);
+            if (units.Count == 0) orgUnits.Add(new TermQuery(new Term(SearchFields.OrgUnit, "\u0000none")), Occur.SHOULD);
+            filter.Add(orgUnits, Occur.MUST);
+        }
+
+        return new CachingWrapperFilter(new QueryWrapperFilter(filter));
+    });
+
+    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, FieldQuery? fieldQuery)
+    {
+        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc, EntryOnly));
+        var (page, snippet) = Snippet(searcher.IndexReader, scoreDoc.Doc, entry, query, fieldQuery);
+        return new SearchHit(
+            entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
+            entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
+            float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+    }
+
+    /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
+    private static (int? Page, string? Snippet) Snippet(IndexReader reader, int doc, IndexEntry entry, Query query, FieldQuery? fieldQuery)
+    {
+        if (fieldQuery is null) return (null, null);
+        var phrases = new FieldPhraseList(new FieldTermStack(reader, doc, SearchFields.Text, fieldQuery), fieldQuery, VectorHighlighter.PhraseLimit);
+        var fragList = FragLists.CreateFieldFragList(phrases, SnippetChars);
+        if (fragList.FragInfos.Count > 0)
+        {
+            // The fragment the score-ordered builder returns first: highest boost, then earliest.
+            var best = fragList.FragInfos.OrderByDescending(f => f.TotalBoost).ThenBy(f => f.StartOffset).First();
+            var fragments = new PageFragmentsBuilder();
+            if (fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder) is [{ Length: > 0 } text, ..])
+                return (PageOf(fragments.Pages, text) ?? PageOf(fragments.Pages, best.StartOffset), text.Trim());
+        }
+
+        using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
+        if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
+        return (null, null);
+    }
+
+    /// <summary>Fragments within one page each; keeps the page texts it reads, for the page number.</summary>
+    private sealed class PageFragmentsBuilder : ScoreOrderFragmentsBuilder
+    {
+        public PageFragmentsBuilder()
+            : base(PreTags, PostTags)
+        {
+            IsDiscreteMultiValueHighlighting = true;
+        }
+
+        public IReadOnlyList<string> Pages { get; private set; } = [];
+
+        protected override Lucene.Net.Documents.Field[] GetFields(IndexReader reader, int docId, string fieldName)
+        {
+            var fields = base.GetFields(reader, docId, fieldName);
+            Pages = [.. fields.Select(f => f.GetStringValue() ?? "")];
+            return fields;
+        }
+    }
+
+    /// <summary>The page (from 1) of a character offset into the page texts as the index counts them: one after another,
+    /// each next page one character (the analyzer's offset gap) after the end of the previous.</summary>
+    private static int? PageOf(IReadOnlyList<string> pages, string fragment)
+    {
+        // A fragment lies within one page (discrete multi-value highlighting): the page whose text contains it.
+        var plain = System.Net.WebUtility.HtmlDecode(fragment.Replace(PreTags[0], "", StringComparison.Ordinal).Replace(PostTags[0], "", StringComparison.Ordinal)).Trim();
+        if (plain.Length == 0) return null;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            if (pages[i].Contains(plain, StringComparison.Ordinal)) return i + 1;
+        }
+
+        return null;
+    }
+
+    private static int PageOf(IReadOnlyList<string> pages, int offset)
+    {
+        var start = 0;
+        for (var i = 0; i < pages.Count; i++)
+        {
+            start += pages[i].Length + 1;
+            if (offset < start) return i + 1;
+        }
+
+        return pages.Count;
+    }
+
+    private static Highlighter Highlighter(Query query, string field)
+    {
+        var scorer = new QueryScorer(query, field);
+        return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new MinimalHtmlEncoder(), scorer)
+        {
+            TextFragmenter = new SimpleSpanFragmenter(scorer, 200),
+            MaxDocCharsToAnalyze = 100_000,
+        };
+    }
+
+    /// <summary>Query syntax of Lucene over the searched fields; AND between words; prefix and wildcard terms folded like indexed words.</summary>
+    private sealed class GermanQueryParser : MultiFieldQueryParser
+    {
+        public GermanQueryParser()
+            : base(GermanAnalysis.Version, SearchFields.Searched, QueryAnalyzer, SearchFields.Boosts.ToDictionary())
+        {
+            DefaultOperator = Operator.AND;
+            AllowLeadingWildcard = false;
+            LowercaseExpandedTerms = false;
+        }
+
+        protected override Query GetPrefixQuery(string field, string termStr) => base.GetPrefixQuery(field, Fold(field, termStr));
+
+        protected override Query GetWildcardQuery(string field, string termStr) => base.GetWildcardQuery(field, Fold(field, termStr));
+
+        protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) =>
+            base.GetFuzzyQuery(field, Fold(field, termStr), minSimilarity);
+
+        private static string Fold(string field, string term) =>
+            field == SearchFields.Reference ? term.ToLowerInvariant() : GermanAnalysis.Normalize(term);
+    }
+
+    /// <summary>Escapes what HTML needs escaped and leaves umlauts as they are (JSON carries them fine).</summary>
+    private sealed class MinimalHtmlEncoder : IEncoder
+    {
+        public string EncodeText(string originalText) => originalText
+            .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+    }
+
+    private sealed class ScopeComparer : IEqualityComparer<SearchScope>
+    {
+        public bool Equals(SearchScope? x, SearchScope? y) => x is not null && y is not null && x.Clearance == y.Clearance
+            && (x.OrgUnits is null ? y.OrgUnits is null : y.OrgUnits is not null && x.OrgUnits.SequenceEqual(y.OrgUnits));
+
+        public int GetHashCode(SearchScope s) => HashCode.Combine(s.Clearance, s.OrgUnits is null ? -1 : string.Join('\u0001', s.OrgUnits).GetHashCode(StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// Counts facet values over every hit the caller may see and passes the hits that match all selections on to the
+/// top-N collector. A value of facet d is counted for a hit that matches every selection except perhaps d's own
+/// (drill sideways), so choosing plan unit 32.10.05 still shows how many hits the other plan units have.
+/// </summary>
+internal sealed class FacetingCollector(ICollector inner, string[] fields, string?[] selected) : ICollector
+{
+    private readonly Dictionary<string, int>[] _counts = [.. fields.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal))];
+    private readonly SortedDocValues?[] _values = new SortedDocValues?[fields.Length];
+    private readonly int[] _selectedOrd = new int[fields.Length];
+    private readonly int[][] _segmentCounts = new int[fields.Length][];
+    private readonly int[] _ords = new int[fields.Length];
+
+    public int Total { get; private set; }
+
+    public bool AcceptsDocsOutOfOrder => false;
+
+    public void SetScorer(Scorer scorer) => inner.SetScorer(scorer);
+
+    public void SetNextReader(AtomicReaderContext context)
+    {
+        Flush();
+        for (var d = 0; d < fields.Length; d++)
+        {
+            var values = context.AtomicReader.GetSortedDocValues(fields[d]);
+            _values[d] = values;
+            _segmentCounts[d] = new int[Math.Max(1, values?.ValueCount ?? 0)];
+            // Not selected: -2 accepts every doc; selected but absent from this segment: -3 accepts none.
+            _selectedOrd[d] = selected[d] is not { } value ? -2 : values is null ? -3 : values.LookupTerm(new BytesRef(value)) is var ord and >= 0 ? ord : -3;
+        }
+
+        inner.SetNextReader(context);
+    }
+
+    public void Collect(int doc)
+    {
+        var failures = 0;
+        var failed = -1;
+        for (var d = 0; d < fields.Length; d++)
+        {
+            _ords[d] = _values[d]?.GetOrd(doc) ?? -1;
+            if (_selectedOrd[d] != -2 && _ords[d] != _selectedOrd[d])
+            {
+                failures++;
+                failed = d;
+            }
+        }
+
+        if (failures > 1) return;
+        for (var d = 0; d < fields.Length; d++)
+        {
+            if ((failures == 0 || failed == d) && _ords[d] >= 0) _segmentCounts[d][_ords[d]]++;
+        }
+
+        if (failures == 0)
+        {
+            Total++;
+            inner.Collect(doc);
+        }
+    }
+
+    public IReadOnlyDictionary<string, int> Counts(int dimension)
+    {
+        Flush();
+        return _counts[dimension];
+    }
+
+    private void Flush()
+    {
+        for (var d = 0; d < fields.Length; d++)
+        {
+            if (_values[d] is not { } values || _segmentCounts[d] is not { } counts) continue;
+            var term = new BytesRef();
+            for (var ord = 0; ord < values.ValueCount; ord++)
+            {
+                if (counts[ord] == 0) continue;
+                values.LookupOrd(ord, term);
+                var key = term.Utf8ToString();
+                _counts[d][key] = _counts[d].GetValueOrDefault(key) + counts[ord];
+                counts[ord] = 0;
+            }
+        }
+    }
+}

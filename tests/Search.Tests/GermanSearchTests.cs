@@ -1,0 +1,133 @@
+using ECase.Projections.Search;
+
+namespace ECase.Search.Tests;
+
+/// <summary>German words as clerks type them: umlauts and ß either way, plural and compounds, phrases, prefixes, references.</summary>
+public sealed class GermanSearchTests : IDisposable
+{
+    private readonly TestIndex _index = new();
+    private readonly IndexEntry _letter;
+    private readonly IndexEntry _other;
+
+    public GermanSearchTests()
+    {
+        _letter = _index.Document("Schreiben an Herrn Müller", [
+            "Sehr geehrter Herr Müller, zu Ihren Bauanträgen für das Grundstück an der Lindenstraße teilen wir mit:",
+            "Die Baugenehmigung wird erteilt. Gegen diesen Bescheid ist der Widerspruch zulässig.",
+        ]);
+        _other = _index.Document("Vermerk Gewerbeanmeldung", ["Die Gewerbeanmeldung der Bäckerei Schulze wurde geprüft."], reference: "HA-11.02.01-0042/2025", plan: "11.02.01");
+        _index.Commit();
+    }
+
+    public void Dispose() => _index.Dispose();
+
+    private void AssertFinds(string query, params IndexEntry[] expected)
+    {
+        var result = _index.Search(query);
+        Assert.True(
+            expected.Select(e => e.DocumentId).Order().SequenceEqual(result.Hits.Select(h => h.DocumentId).Order()),
+            $"'{query}' found [{string.Join(", ", result.Hits.Select(h => h.Title))}], expected [{string.Join(", ", expected.Select(e => e.Title))}]");
+        Assert.Equal(expected.Length, result.Total);
+    }
+
+    [Theory]
+    [InlineData("Lindenstraße")]
+    [InlineData("Lindenstrasse")]
+    [InlineData("lindenstrasse")]
+    [InlineData("Mueller")]
+    [InlineData("Müller")]
+    [InlineData("muller")]
+    public void Umlauts_and_sharp_s_match_both_ways(string query) => AssertFinds(query, _letter);
+
+    [Theory]
+    [InlineData("Bauantrag")]
+    [InlineData("Bauanträge")]
+    [InlineData("bauantraege")]
+    [InlineData("Antrag")]
+    [InlineData("Genehmigung")]
+    [InlineData("Grundstücke")]
+    public void Plural_forms_and_compound_parts_match(string query) => AssertFinds(query, _letter);
+
+    [Fact]
+    public void A_compound_in_the_query_is_not_split_so_its_parts_alone_do_not_match()
+    {
+        AssertFinds("Gewerbeanmeldung", _other);
+        AssertFinds("Baugenehmigung", _letter);
+        // "Anmeldung" is a part of Gewerbeanmeldung, but the query "Bauanmeldung" must not match via "anmeldung".
+        AssertFinds("Bauanmeldung");
+    }
+
+    [Fact]
+    public void Phrases_match_words_in_order_only()
+    {
+        AssertFinds("\"Bescheid ist der Widerspruch\"", _letter);
+        AssertFinds("\"Widerspruch ist der Bescheid\"");
+        AssertFinds("\"Bescheid Widerspruch\"");
+        AssertFinds("\"Baugenehmigung wird erteilt\"", _letter);
+    }
+
+    [Fact]
+    public void A_phrase_does_not_span_two_pages()
+    {
+        // "…an der Lindenstraße teilen wir mit:" ends page 1, "Die Baugenehmigung…" starts page 2.
+        AssertFinds("\"teilen wir mit. Die Baugenehmigung\"");
+        AssertFinds("\"Die Baugenehmigung wird erteilt\"", _letter);
+    }
+
+    [Theory]
+    [InlineData("Bauantr*")]
+    [InlineData("Lindenstra*")]
+    [InlineData("Lindenstraß*")]
+    [InlineData("Müll*")]
+    [InlineData("Muell*")]
+    public void Prefixes_are_folded_like_words(string query) => AssertFinds(query, _letter);
+
+    [Theory]
+    [InlineData("HA-32.10.05-0007/2026")]
+    [InlineData("ha-32.10.05-0007/2026")]
+    [InlineData("32.10.05")]
+    [InlineData("0007/2026")]
+    [InlineData("ref:\"HA-32.10.05-0007/2026\"")]
+    public void Reference_numbers_match_whole_and_in_parts(string query) => AssertFinds(query, _letter);
+
+    [Fact]
+    public void All_words_must_match()
+    {
+        AssertFinds("Müller Bescheid", _letter);
+        AssertFinds("Müller Bäckerei");
+        AssertFinds("Müller OR Bäckerei", _letter, _other);
+    }
+
+    [Fact]
+    public void The_snippet_names_the_page_and_marks_the_words()
+    {
+        var hit = Assert.Single(_index.Search("Widerspruch").Hits);
+        Assert.Equal(2, hit.Page);
+        Assert.Contains("<mark>Widerspruch</mark>", hit.Snippet, StringComparison.Ordinal);
+
+        hit = Assert.Single(_index.Search("Lindenstrasse").Hits);
+        Assert.Equal(1, hit.Page);
+        Assert.Contains("<mark>Lindenstraße</mark>", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Snippets_are_html_escaped()
+    {
+        var entry = _index.Document("Notiz", ["Firma <script>alert(1)</script> & Söhne beantragt Sondernutzung"]);
+        _index.Commit();
+        var hit = Assert.Single(_index.Search("Sondernutzung").Hits, h => h.DocumentId == entry.DocumentId);
+        Assert.DoesNotContain("<script>", hit.Snippet, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"unclosed phrase")]
+    [InlineData("title:(")]
+    [InlineData("*leading")]
+    [InlineData("AND")]
+    public void A_query_that_does_not_parse_is_a_query_error_not_a_crash(string query)
+    {
+        var e = Assert.Throws<SearchQueryException>(() => _index.Search(query));
+        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+    }
+}
