@@ -4,6 +4,7 @@
 #   ./ecase.sh test    the whole test suite
 #   ./ecase.sh codegen regenerate Wolverine's handler code in src/Infrastructure/Internal/Generated (after a handler
 #                      signature changes; ADR 0015)
+#   ./ecase.sh verify FILE-ID|REFERENCE|all   tamper check of files (hash chains, seals, content)
 #   ./ecase.sh pg-start | pg-stop | pg-status | setup | search-rebuild
 set -euo pipefail
 
@@ -94,6 +95,7 @@ cmd_run() {
   log "development token: curl -s $URL/api/dev/tokens/clerk-ha   (users: clerk-ha clerk-oa registrar archivist citizen auditor)"
   (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search" Urls="$URL" \
+    ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Signatures__TrustStore="${Signatures__TrustStore:-$DATA_ROOT/trust}" \
     dotnet "bin/Release/net10.0/ECase.Api.dll")
 }
 
@@ -105,6 +107,15 @@ cmd_search_rebuild() {
   (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Logging__Format=simple \
     ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search" \
     dotnet "bin/Release/net10.0/ECase.Api.dll" search rebuild)
+}
+
+cmd_verify() {
+  setup; pg_start
+  trap stop_if_started EXIT
+  dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
+  (cd "$ROOT/src/Api" && ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" \
+    ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Logging__Format=simple \
+    dotnet "bin/Release/net10.0/ECase.Api.dll" verify "$@")
 }
 
 # PDF checkers the tests run against renditions (qpdf, poppler's pdffonts/pdftotext, Ghostscript).
@@ -163,10 +174,11 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   codegen) cmd_codegen ;;
+  verify) shift; cmd_verify "$@" ;;
   setup) setup ;;
   pg-start) setup; pg_start ;;
   pg-stop) pg_stop ;;
   search-rebuild) cmd_search_rebuild ;;
   pg-status) pg_running && echo "running on 127.0.0.1:$PG_PORT ($(pg_dir))" || echo "stopped" ;;
-  *) echo "usage: $0 run|test|codegen|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|verify|codegen|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
 esac

@@ -3,8 +3,10 @@ using ECase.Application.Cases;
 using ECase.Application.Documents;
 using ECase.Application.FilePlans;
 using ECase.Application.Files;
+using ECase.Application.Integrity;
 using ECase.Application.Scanning;
 using ECase.Application.Search;
+using ECase.Application.Signatures;
 using ECase.Application.Submissions;
 using Microsoft.AspNetCore.Routing;
 
@@ -34,6 +36,13 @@ public static class ApplicationEndpoints
         ScanQueries.Map(api);
         SearchEndpoint.Map(api);
         SearchAdmin.Map(api);
+        VerifySignatureEndpoint.Map(api);
+        RequestCoSignEndpoint.Map(api);
+        CoSignDocumentEndpoint.Map(api);
+        DeclineCoSignEndpoint.Map(api);
+        SignOffDocumentEndpoint.Map(api);
+        VerifyFileIntegrity.Map(api);
+        IntegrityQueries.Map(api);
         return api;
     }
 }

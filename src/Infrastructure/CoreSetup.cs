@@ -1,6 +1,7 @@
 using ECase.Application;
 using ECase.Application.Scanning;
 using ECase.Infrastructure.Persistence;
+using ECase.Infrastructure.Signatures;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Wolverine.ErrorHandling;
@@ -15,6 +16,7 @@ public static class CoreSetup
     public static IHostApplicationBuilder AddECaseCore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddECasePersistence(builder.Configuration);
+        builder.Services.AddECaseSignaturesAndIntegrity(builder.Configuration);
         builder.UseWolverine(opts =>
         {
             opts.Discovery.IncludeAssembly(typeof(ApplicationEndpoints).Assembly);

@@ -47,6 +47,11 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The search index folder, beside the content folder (shared with a restarted host like the content).</summary>
     public string SearchRoot => ContentRoot + "-search";
 
+    /// <summary>Folder of trusted CA certificates for signature verification (tests put their CA here).</summary>
+    public string TrustStore => ContentRoot + "-trust";
+
+    public string KeyFolder => ContentRoot + "-keys";
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("ECASE_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=ecase;Username=postgres";
 
@@ -63,6 +68,8 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting("Logging:Format", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Signatures:TrustStore", TrustStore);
+        builder.UseSetting("ServerKey:CertificatePath", System.IO.Path.Combine(KeyFolder, "server-key.pfx"));
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
@@ -76,8 +83,8 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);
         await cmd.ExecuteNonQueryAsync();
-        if (System.IO.Directory.Exists(ContentRoot)) System.IO.Directory.Delete(ContentRoot, recursive: true);
-        if (System.IO.Directory.Exists(SearchRoot)) System.IO.Directory.Delete(SearchRoot, recursive: true);
+        foreach (var dir in new[] { ContentRoot, SearchRoot, TrustStore, KeyFolder })
+            if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
     }
 
     /// <summary>Waits until the search index holds every event appended so far.</summary>

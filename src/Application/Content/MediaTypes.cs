@@ -23,6 +23,8 @@ public static class MediaTypes
         ["message/rfc822"] = [],
         ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"] = [Zip],
         ["application/vnd.oasis.opendocument.text"] = [Zip],
+        // Enveloped CMS (.p7m): a signed document inside its signature; a DER SEQUENCE.
+        ["application/pkcs7-mime"] = [[0x30]],
     };
 
     public static IEnumerable<string> All => Allowed.Keys;

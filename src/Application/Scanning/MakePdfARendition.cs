@@ -13,7 +13,7 @@ namespace ECase.Application.Scanning;
 /// <summary>Durable job: a PDF/A-2b rendition for a born-digital PDF that is not PDF/A already.</summary>
 public sealed record MakePdfARendition(Guid CaseId, Guid DocumentId, int Version, string Sha256, string FileName);
 
-/// <summary>The follow-on jobs for newly stored document versions: text extraction and, for PDFs, a PDF/A rendition.</summary>
+/// <summary>The follow-on jobs for newly stored document versions: text extraction and, for PDFs, a PDF/A rendition and a signature check.</summary>
 public static class DocumentJobs
 {
     public static IEnumerable<object> For(
@@ -24,6 +24,7 @@ public static class DocumentJobs
         {
             if (extractor.CanExtract(content.MediaType)) yield return new ExtractText(caseId, documentId, version, content.Sha256, content.MediaType);
             if (content.MediaType == "application/pdf") yield return new MakePdfARendition(caseId, documentId, version, content.Sha256, content.FileName);
+            if (Signatures.CheckIncomingSignaturesHandler.Applies(content.MediaType)) yield return new Signatures.CheckIncomingSignatures(caseId, documentId, version);
         }
     }
 }

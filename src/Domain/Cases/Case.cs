@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ECase.Domain.Scanning;
+using ECase.Domain.Signatures;
 
 namespace ECase.Domain.Cases;
 
@@ -30,6 +31,9 @@ public sealed record ScanInfo(ScanProtocol Protocol, string Language, QualityChe
 public sealed record Document(Guid Id, string Title, Guid? SubmissionId, ImmutableList<DocumentVersion> Versions)
 {
     public ScanInfo? Scan { get; init; }
+
+    /// <summary>The latest sign-off round (Mitzeichnung/Schlusszeichnung); void once a newer version exists.</summary>
+    public SignOffRound? SignOff { get; init; }
 
     public DocumentVersion Latest => Versions[^1];
 
@@ -75,6 +79,7 @@ public sealed record Case(
         (not null, OcrFailed e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Ocr = OcrState.Failed })),
         (not null, TextExtracted e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Text = e.Text })),
         (not null, RenditionCreated e) => Change(state, e.DocumentId, d => d.WithVersion(e.Version, v => v with { Renditions = v.Renditions.SetItem(e.Format, e.Content) })),
+        (not null, CoSignRequested or CoSigned or CoSignDeclined or DocumentSignedOff) => SignOffs.Evolve(state, @event),
         _ => state,
     };
 

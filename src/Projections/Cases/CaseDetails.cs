@@ -1,5 +1,6 @@
 using ECase.Domain.Cases;
 using ECase.Domain.Scanning;
+using ECase.Domain.Signatures;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 
@@ -21,13 +22,26 @@ public sealed record VersionView(int Number, string Sha256, long Size, string Me
 
     /// <summary>Where the version's text comes from: "ocr", "pdf-text", "plain"; null while there is none.</summary>
     public string? TextSource { get; init; }
+
+    /// <summary>Every recorded verification of a signature on this version, valid or not.</summary>
+    public IReadOnlyList<SignatureView> Signatures { get; init; } = [];
 }
+
+public sealed record SignatureView(Guid Id, int Index, string? SignatureSha256, SignatureCheck Result, string VerifiedBy, DateTimeOffset VerifiedAt);
+
+public sealed record CoSignView(string UserId, bool Approved, string? Comment, DateTimeOffset At);
+
+/// <summary>Mitzeichnung and Schlusszeichnung of one version; a newer version of the document voids it (see the document's latest version).</summary>
+public sealed record SignOffView(int Version, IReadOnlyList<string> Requested, IReadOnlyList<CoSignView> Answers, string? SignedOffBy, DateTimeOffset? SignedOffAt, string? ServerSignatureSha256);
 
 public sealed record ScanView(ScanProtocol Protocol, string Language, QualityCheck? Quality);
 
 public sealed record DocumentView(Guid Id, string Title, Guid? SubmissionId, IReadOnlyList<VersionView> Versions)
 {
     public ScanView? Scan { get; init; }
+
+    /// <summary>The sign-off rounds, oldest first; only the one of the latest version is current.</summary>
+    public IReadOnlyList<SignOffView> SignOffs { get; init; } = [];
 }
 
 /// <summary>A case (Vorgang) with its submissions and the document list, as clerks read it.</summary>
@@ -53,6 +67,11 @@ public sealed class CaseDetailsProjection : SingleStreamProjection<CaseDetails, 
         IncludeType<OcrFailed>();
         IncludeType<RenditionCreated>();
         IncludeType<TextExtracted>();
+        IncludeType<SignatureVerified>();
+        IncludeType<CoSignRequested>();
+        IncludeType<CoSigned>();
+        IncludeType<CoSignDeclined>();
+        IncludeType<DocumentSignedOff>();
     }
 
     public override CaseDetails? Evolve(CaseDetails? snapshot, Guid id, IEvent e) =>
@@ -103,8 +122,34 @@ public sealed class CaseDetailsProjection : SingleStreamProjection<CaseDetails, 
         {
             Renditions = [.. v.Renditions, new RenditionView(r.Format, r.Content.Sha256, r.Content.Size, r.Content.MediaType, r.Content.FileName, r.CreatedAt)],
         }),
+        (not null, SignatureVerified v) => ChangeVersion(s, v.DocumentId, v.Version, x => x with
+        {
+            Signatures = [.. x.Signatures, new SignatureView(v.SignatureId, v.Index, v.Signature?.Sha256, v.Result, v.VerifiedBy.UserId, v.VerifiedAt)],
+        }),
+        (not null, CoSignRequested r) => ChangeSignOff(s, r.DocumentId, r.Version, o => o with
+        {
+            Requested = [.. o.Requested, .. r.CoSigners.Where(u => !o.Requested.Contains(u))],
+            Answers = [.. o.Answers.Where(a => !r.CoSigners.Contains(a.UserId))],
+        }),
+        (not null, CoSigned c) => ChangeSignOff(s, c.DocumentId, c.Version, o => o with { Answers = [.. o.Answers, new CoSignView(c.CoSignedBy.UserId, true, c.Comment, c.CoSignedAt)] }),
+        (not null, CoSignDeclined d) => ChangeSignOff(s, d.DocumentId, d.Version, o => o with { Answers = [.. o.Answers, new CoSignView(d.DeclinedBy.UserId, false, d.Comment, d.DeclinedAt)] }),
+        (not null, DocumentSignedOff o) => ChangeSignOff(s, o.DocumentId, o.Version, x => x with
+        {
+            SignedOffBy = o.SignedOffBy.UserId,
+            SignedOffAt = o.SignedOffAt,
+            ServerSignatureSha256 = o.ServerSignature?.Sha256,
+        }),
         _ => s,
     };
+
+    /// <summary>Changes the round of a version; a round for a newer version starts with the clerks asked before (as the domain decides).</summary>
+    private static CaseDetails ChangeSignOff(CaseDetails s, Guid documentId, int version, Func<SignOffView, SignOffView> change) =>
+        Change(s, documentId, d => d with
+        {
+            SignOffs = d.SignOffs.Count > 0 && d.SignOffs[^1].Version == version
+                ? [.. d.SignOffs.SkipLast(1), change(d.SignOffs[^1])]
+                : [.. d.SignOffs, change(new SignOffView(version, d.SignOffs.Count > 0 ? d.SignOffs[^1].Requested : [], [], null, null, null))],
+        });
 
     private static CaseDetails Change(CaseDetails s, Guid documentId, Func<DocumentView, DocumentView> change) =>
         s with { Documents = [.. s.Documents.Select(d => d.Id == documentId ? change(d) : d)] };
