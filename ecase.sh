@@ -124,6 +124,8 @@ test_tools() {
   command -v qpdf >/dev/null || missing+=(qpdf)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v gs >/dev/null || missing+=(ghostscript)
+  # xdomea messages are also checked with libxml2, as archives' ingest systems do.
+  command -v xmllint >/dev/null || missing+=(libxml2-utils)
   # PDFBox Preflight (PDF/A-1 validator) on Java 17 needs the activation and JAXB jars besides pdfbox.
   command -v java >/dev/null || missing+=(default-jre-headless)
   [ -f /usr/share/java/preflight.jar ] || [ -f /usr/share/java/pdfbox2-preflight.jar ] || missing+=(libpdfbox2-java)
