@@ -79,10 +79,12 @@ public sealed class SearchService
         {
             ITopDocsCollector top = request.Sort switch
             {
-                SearchSort.Relevance => TopScoreDocCollector.Create(depth, true),
+                // Out of order: a query of one word or prefix (a disjunction over the searched fields) may then be scored
+                // in bulk (BooleanScorer); ties still go to the lower document number, so results are the same.
+                SearchSort.Relevance => TopScoreDocCollector.Create(depth, docsScoredInOrder: false),
                 _ => TopFieldCollector.Create(
                     new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, request.Sort == SearchSort.Date)), depth,
-                    fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true),
+                    fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false),
             };
             var collector = new FacetingCollector((ICollector)top, FacetFields, selected);
             try
@@ -164,12 +166,27 @@ public sealed class SearchService
 
     private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, FieldQuery? fieldQuery)
     {
-        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc, EntryOnly));
+        var entry = HitEntry(searcher, scoreDoc.Doc);
         var (page, snippet) = Snippet(searcher.IndexReader, scoreDoc.Doc, entry, query, fieldQuery);
         return new SearchHit(
             entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
             entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
             float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+    }
+
+    /// <summary>What the hit shows of its entry: the summary in the doc values, else the stored entry.</summary>
+    private static IndexEntry HitEntry(IndexSearcher searcher, int doc)
+    {
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        if (leaf.AtomicReader.GetBinaryDocValues(SearchFields.Hit) is { } values)
+        {
+            var bytes = new BytesRef();
+            values.Get(doc - leaf.DocBase, bytes);
+            if (IndexEntry.FromHitValue(bytes) is { } entry) return entry;
+        }
+
+        return IndexEntry.FromDocument(searcher.Doc(doc, EntryOnly));
     }
 
     /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
@@ -302,7 +319,8 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
 
     public int Total { get; private set; }
 
-    public bool AcceptsDocsOutOfOrder => false;
+    /// <summary>Counts are per segment and order-free; the top-N collector is created for out-of-order scoring.</summary>
+    public bool AcceptsDocsOutOfOrder => inner.AcceptsDocsOutOfOrder;
 
     public void SetScorer(Scorer scorer) => inner.SetScorer(scorer);
 
