@@ -331,7 +331,9 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
         {
             var values = context.AtomicReader.GetSortedDocValues(fields[d]);
             _values[d] = values;
-            _segmentCounts[d] = new int[Math.Max(1, values?.ValueCount ?? 0)];
+            // Reused across segments and searches of this collector: Flush leaves every count at zero.
+            var size = Math.Max(1, values?.ValueCount ?? 0);
+            if (_segmentCounts[d] is not { } counts || counts.Length < size) _segmentCounts[d] = new int[size];
             // Not selected: -2 accepts every doc; selected but absent from this segment: -3 accepts none.
             _selectedOrd[d] = selected[d] is not { } value ? -2 : values is null ? -3 : values.LookupTerm(new BytesRef(value)) is var ord and >= 0 ? ord : -3;
         }
@@ -343,20 +345,21 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
     {
         var failures = 0;
         var failed = -1;
-        for (var d = 0; d < fields.Length; d++)
+        var ords = _ords;
+        for (var d = 0; d < ords.Length; d++)
         {
-            _ords[d] = _values[d]?.GetOrd(doc) ?? -1;
-            if (_selectedOrd[d] != -2 && _ords[d] != _selectedOrd[d])
+            var ord = ords[d] = _values[d] is { } values ? values.GetOrd(doc) : -1;
+            var selectedOrd = _selectedOrd[d];
+            if (selectedOrd != -2 && ord != selectedOrd)
             {
-                failures++;
+                if (++failures > 1) return;
                 failed = d;
             }
         }
 
-        if (failures > 1) return;
-        for (var d = 0; d < fields.Length; d++)
+        for (var d = 0; d < ords.Length; d++)
         {
-            if ((failures == 0 || failed == d) && _ords[d] >= 0) _segmentCounts[d][_ords[d]]++;
+            if ((failures == 0 || failed == d) && ords[d] >= 0) _segmentCounts[d][ords[d]]++;
         }
 
         if (failures == 0)
