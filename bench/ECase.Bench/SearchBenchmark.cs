@@ -184,7 +184,7 @@ public static class SearchBenchmark
                 indexDps = await IndexAsync(o, corpus, index, ct);
                 var service = new SearchService();
                 if (o.Phases.Contains("query")) results.AddRange(Query(o, index, service, queries, ct));
-                if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30);
+                if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30, corpus);
             }
 
             Names.DeleteDirectory(dir);
