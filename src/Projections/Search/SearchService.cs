@@ -276,9 +276,24 @@ public sealed class SearchService
             LowercaseExpandedTerms = false;
         }
 
-        protected override Query GetPrefixQuery(string field, string termStr) => base.GetPrefixQuery(field, Fold(field, termStr));
+        /// <summary>Fields a prefix or wildcard without a digit is expanded in: the reference field holds whole
+        /// reference numbers (one term each), so a word prefix has nothing to expand to there.</summary>
+        private static readonly string[] WordPatternFields = [.. SearchFields.Searched.Where(f => f != SearchFields.Reference)];
 
-        protected override Query GetWildcardQuery(string field, string termStr) => base.GetWildcardQuery(field, Fold(field, termStr));
+        protected override Query GetPrefixQuery(string field, string termStr) => field is null
+            ? Expand(termStr, f => GetPrefixQuery(f, termStr))
+            : base.GetPrefixQuery(field, Fold(field, termStr));
+
+        protected override Query GetWildcardQuery(string field, string termStr) => field is null
+            ? Expand(termStr, f => GetWildcardQuery(f, termStr))
+            : base.GetWildcardQuery(field, Fold(field, termStr));
+
+        /// <summary>One clause per field the pattern makes sense in (as the multi-field parser builds it, without boosts).</summary>
+        private Query Expand(string termStr, Func<string, Query> perField)
+        {
+            var fields = termStr.Any(char.IsAsciiDigit) ? SearchFields.Searched : WordPatternFields;
+            return GetBooleanQuery([.. fields.Select(f => new BooleanClause(perField(f), Occur.SHOULD))], disableCoord: true);
+        }
 
         protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) =>
             base.GetFuzzyQuery(field, Fold(field, termStr), minSimilarity);
