@@ -27,7 +27,7 @@ public static class SearchProfile
         index.Read(s =>
         {
             var fvh = new FastVectorHighlighter(true, true);
-            var work = broad.Select(q => (Fq: fvh.GetFieldQuery(SearchService.Parse(q.Lucene), s.IndexReader),
+            var work = broad.Select(q => (Fq: fvh.GetFieldQuery(SearchService.TextClauses(SearchService.Parse(q.Lucene)), s.IndexReader),
                 Docs: s.Search(new FilteredQuery(SearchService.Parse(q.Lucene), filter), 20).ScoreDocs.Select(d => d.Doc).ToArray())).ToArray();
             var hits = work.Sum(w => w.Docs.Length) * repeat;
             double PerHit(Action<FieldQuery, int> step)
@@ -84,11 +84,11 @@ public static class SearchProfile
                 return 0;
             }));
             var fvh = new FastVectorHighlighter(true, true);
-            var fieldQuery = Cpu(q => index.Read(s => fvh.GetFieldQuery(SearchService.Parse(q.Lucene), s.IndexReader)));
+            var fieldQuery = Cpu(q => index.Read(s => fvh.GetFieldQuery(SearchService.TextClauses(SearchService.Parse(q.Lucene)), s.IndexReader)));
             var snippets = Cpu(q => index.Read(s =>
             {
                 var query = SearchService.Parse(q.Lucene);
-                var fq = fvh.GetFieldQuery(query, s.IndexReader);
+                var fq = fvh.GetFieldQuery(SearchService.TextClauses(query), s.IndexReader);
                 foreach (var d in s.Search(new FilteredQuery(query, filter), 20).ScoreDocs)
                     fvh.GetBestFragment(fq, s.IndexReader, d.Doc, SearchFields.Text, 200);
                 return 0;
