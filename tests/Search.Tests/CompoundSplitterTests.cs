@@ -59,8 +59,9 @@ public sealed class CompoundSplitterTests
         var term = stream.AddAttribute<ICharTermAttribute>();
         var position = stream.AddAttribute<IPositionIncrementAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
+        var type = stream.AddAttribute<ITypeAttribute>();
         stream.Reset();
-        while (stream.IncrementToken()) tokens.Add($"{term} +{position.PositionIncrement} {offset.StartOffset}-{offset.EndOffset}");
+        while (stream.IncrementToken()) tokens.Add($"{term} +{position.PositionIncrement} {offset.StartOffset}-{offset.EndOffset} {type.Type}");
         stream.End();
         return tokens;
     }

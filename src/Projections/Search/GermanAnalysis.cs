@@ -99,9 +99,11 @@ public static class GermanAnalysis
         private readonly CompoundTrie _parts;
         private readonly ICharTermAttribute _term;
         private readonly IPositionIncrementAttribute _position;
+        private readonly IOffsetAttribute _offset;
         private readonly Queue<(int Start, int Length)> _pending = new();
         private char[] _word = new char[32];
-        private State? _current;
+        private int _startOffset;
+        private int _endOffset;
 
         public CompoundPartsFilter(TokenStream input, CompoundTrie parts)
             : base(input)
@@ -109,25 +111,29 @@ public static class GermanAnalysis
             _parts = parts;
             _term = AddAttribute<ICharTermAttribute>();
             _position = AddAttribute<IPositionIncrementAttribute>();
+            _offset = AddAttribute<IOffsetAttribute>();
         }
 
         public override bool IncrementToken()
         {
             if (_pending.Count > 0)
             {
-                RestoreState(_current);
+                // A part differs from its word only in text and position increment. The word's other attributes
+                // (type, flags, ...) are still set: no filter after this one changes them, so unlike Lucene's filter
+                // this one does not capture and restore the whole state (an allocation per compound).
                 var (start, length) = _pending.Dequeue();
                 _term.CopyBuffer(_word, start, length);
                 _position.PositionIncrement = 0;
+                _offset.SetOffset(_startOffset, _endOffset);
                 return true;
             }
 
-            _current = null;
             if (!m_input.IncrementToken()) return false;
             if (_term.Length >= MinCompoundWord)
             {
                 Decompose();
-                if (_pending.Count > 0) _current = CaptureState();
+                _startOffset = _offset.StartOffset;
+                _endOffset = _offset.EndOffset;
             }
 
             return true;
@@ -149,7 +155,6 @@ public static class GermanAnalysis
         {
             base.Reset();
             _pending.Clear();
-            _current = null;
         }
     }
 
