@@ -17,7 +17,7 @@ using Wolverine;
 namespace ECase.Bench;
 
 /// <summary>
-/// (4) Projection lag through the real indexer: a host built like the API's core (<see cref="CoreSetup.AddECaseCore"/>,
+/// (3) Projection lag through the real indexer: a host built like the API's core (<see cref="CoreSetup.AddECaseCore"/>,
 /// its own throwaway Marten schema, content store and index folder), the <see cref="SearchIndexer"/> feeding the index
 /// from the events. Under a steady load of commands, probes open a case whose title holds a word found nowhere else;
 /// each probe's lag is the time from the command's completion (its events committed) to the first search (as the
