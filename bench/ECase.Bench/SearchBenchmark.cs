@@ -29,7 +29,14 @@ public sealed class SearchBenchOptions
     public double PgSeconds { get; private set; } = 30;
 
     public int CommitEvery { get; private set; } = 1000;
-    public int LagProbes { get; private set; } = 30;
+    public int LagProbes { get; private set; } = 60;
+
+    /// <summary>Lag probes (OpenCase commands) per second.</summary>
+    public double LagRate { get; private set; } = 2;
+
+    /// <summary>Background commands per second (OpenFile, OpenCase) during the lag phase, and the writers issuing them.</summary>
+    public double LagLoad { get; private set; } = 8;
+    public int LagWriters { get; private set; } = 2;
 
     public HashSet<string> Phases { get; private set; } = new(["index", "query", "lag", "pg"], StringComparer.OrdinalIgnoreCase);
 
@@ -47,8 +54,11 @@ public sealed class SearchBenchOptions
           --pg-queries N     at most N measured PostgreSQL queries per client and class (default 100; quick 25)
           --pg-seconds S     at most S seconds per PostgreSQL class (default 30; quick 3)
           --commit-every N   documents per index commit while indexing (default 1000)
-          --lag-probes N     documents put and committed one at a time in the lag phase (default 30; quick 10)
-          --phases LIST      comma-separated subset of index,query,lag,pg (query and lag need index); add profile for
+          --lag-probes N     lag probes: OpenCase commands whose unique title word is searched for (default 60; quick 16)
+          --lag-rate R       lag probes per second (default 2)
+          --lag-load R       background commands per second during the lag phase, OpenFile/OpenCase (default 8; 0: none)
+          --lag-writers N    concurrent background writers sharing --lag-load (default 2)
+          --phases LIST      comma-separated subset of index,query,lag,pg (query needs index); add profile for
                              CPU per step of a search, one thread (diagnostic)
           --pg CONNSTR       PostgreSQL connection string (default $ECASE_PG or the project-local cluster)
         """;
@@ -57,6 +67,9 @@ public sealed class SearchBenchOptions
     {
         var o = new SearchBenchOptions();
         int? docs = null, queries = null, warmup = null, pgQueries = null, lag = null;
+        double NextDouble(string a, string value, double min) =>
+            double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v >= min
+                ? v : throw new ArgumentException($"{a} needs a number >= {min}.");
         double? pgSeconds = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -78,14 +91,17 @@ public sealed class SearchBenchOptions
                 case "--pg-seconds": pgSeconds = NextInt(1); break;
                 case "--commit-every": o.CommitEvery = NextInt(1); break;
                 case "--lag-probes": lag = NextInt(1); break;
+                case "--lag-rate": o.LagRate = NextDouble(a, Next(), 0.01); break;
+                case "--lag-load": o.LagLoad = NextDouble(a, Next(), 0); break;
+                case "--lag-writers": o.LagWriters = NextInt(1); break;
                 case "--pg": o.ConnectionString = Next(); break;
                 case "--api-dll": _ = Next(); break; // run.sh passes it to every benchmark
                 case "--phases":
                     o.Phases = new HashSet<string>(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
                     if (o.Phases.Count == 0 || o.Phases.Any(p => p is not ("index" or "query" or "lag" or "pg" or "profile")))
                         throw new ArgumentException("--phases takes a comma-separated subset of index,query,lag,pg,profile.");
-                    if (!o.Phases.Contains("index") && (o.Phases.Contains("query") || o.Phases.Contains("lag") || o.Phases.Contains("profile")))
-                        throw new ArgumentException("the query and lag phases need the index phase.");
+                    if (!o.Phases.Contains("index") && (o.Phases.Contains("query") || o.Phases.Contains("profile")))
+                        throw new ArgumentException("the query and profile phases need the index phase.");
                     break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default: throw new ArgumentException($"Unknown argument '{a}'.");
@@ -97,7 +113,7 @@ public sealed class SearchBenchOptions
         o.Warmup = warmup ?? (o.Quick ? 2 : 5);
         o.PgQueries = pgQueries ?? (o.Quick ? 25 : 100);
         o.PgSeconds = pgSeconds ?? (o.Quick ? 3 : 30);
-        o.LagProbes = lag ?? (o.Quick ? 10 : 30);
+        o.LagProbes = lag ?? (o.Quick ? 16 : 60);
         return o;
     }
 }
@@ -108,7 +124,7 @@ public sealed record ClassResult(string Engine, string Class, Latency Latency, d
 /// <summary>
 /// <c>search</c>: ECase's Lucene search (<see cref="SearchIndex"/>, <see cref="SearchService"/>) on a generated German
 /// corpus against PostgreSQL full-text search on the same corpus: indexing rate, query latency per query class with
-/// concurrent searchers, and how soon a committed document is found.
+/// concurrent searchers, and how soon a command's effect is found through the event-fed indexer (<see cref="SearchLagPhase"/>).
 /// </summary>
 public static class SearchBenchmark
 {
@@ -158,7 +174,7 @@ public static class SearchBenchmark
         var dir = Names.TempDirectory("ecase-bench-search");
         double? indexDps = null;
         var results = new List<ClassResult>();
-        LagResult? lag = null;
+        SearchLagPhase.Result? lag = null;
         var failed = false;
         try
         {
@@ -168,11 +184,11 @@ public static class SearchBenchmark
                 indexDps = await IndexAsync(o, corpus, index, ct);
                 var service = new SearchService();
                 if (o.Phases.Contains("query")) results.AddRange(Query(o, index, service, queries, ct));
-                if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30);
-                if (o.Phases.Contains("lag")) lag = Lag(o, corpus, index, service, queries, ct);
+                if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30, corpus);
             }
 
             Names.DeleteDirectory(dir);
+            if (o.Phases.Contains("lag")) lag = await SearchLagPhase.RunAsync(o, ct);
             if (o.Phases.Contains("pg")) results.AddRange(await SearchPgPhase.RunAsync(o, corpus, queries, ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -230,7 +246,8 @@ public static class SearchBenchmark
             $"p50_phrase_ms={P("ecase", "phrase", l => l.P50Ms)} p50_prefix_ms={P("ecase", "prefix", l => l.P50Ms)} " +
             $"pg_p99_phrase_ms={P("pg", "phrase", l => l.P99Ms)} pg_p99_prefix_ms={P("pg", "prefix", l => l.P99Ms)} " +
             $"ratio_pg_phrase={Ratio("phrase")} ratio_pg_prefix={Ratio("prefix")} " +
-            $"lag_p50_ms={(lag is null ? "nan" : lag.Latency.P50Ms.ToString("0.0", inv))} lag_max_ms={(lag is null ? "nan" : lag.MaxMs.ToString("0.0", inv))}");
+            $"lag_p50_ms={(lag is null ? "nan" : lag.Latency.P50Ms.ToString("0.0", inv))} lag_p99_ms={(lag is null ? "nan" : lag.Latency.P99Ms.ToString("0.0", inv))} " +
+            $"lag_max_ms={(lag is null ? "nan" : lag.MaxMs.ToString("0.0", inv))}");
         Console.WriteLine(line);
         return failed ? 1 : 0;
     }
@@ -382,66 +399,6 @@ public static class SearchBenchmark
             $"[{engine}] {cls,-9} n={latency.Count,-5} p50={latency.P50Ms,8:0.00} ms  p99={latency.P99Ms,8:0.00} ms  max={max,8:0.00} ms  mean={latency.MeanMs,8:0.00} ms  {qps,7:0.0} q/s"));
         Console.WriteLine($"[{engine}]   {cpu.Describe(qps)}");
         return new ClassResult(engine, cls, latency, max, qps, cpu);
-    }
-
-    public sealed record LagResult(Latency Latency, double MaxMs);
-
-    /// <summary>
-    /// (4) From <see cref="SearchIndex.Put"/> of a new document to its first hit in a search, committing each one as the
-    /// indexer commits a batch, while two searchers run broad queries.
-    /// TODO(search): measure through the event-fed indexer (SearchIndexHost/SearchIndexer behind AddECaseCore) once it
-    /// is wired: append an event with Marten and wait for the hit, which adds the poll interval and the event read.
-    /// </summary>
-    private static LagResult Lag(SearchBenchOptions o, SearchCorpus corpus, SearchIndex index, SearchService service, IReadOnlyList<BenchQuery> queries, CancellationToken ct)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var broad = queries.Where(q => q.Class == "broad").ToArray();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var load = Enumerable.Range(0, 2).Select(c => new Thread(() =>
-        {
-            for (var k = 0; !stop.IsCancellationRequested; k++) service.Search(index, new SearchRequest(broad[(c + k) % broad.Length].Lucene, ClerkScope));
-        })
-        { IsBackground = true }).ToList();
-        foreach (var t in load) t.Start();
-
-        var lags = new List<long>();
-        long commitTicks = 0;
-        try
-        {
-            for (var k = 0; k < o.LagProbes; k++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var probe = "lagprobe" + string.Concat(k.ToString("0000", inv).Select(c => (char)('a' + c - '0')));
-                var doc = corpus.Document(o.Docs + k).Entry;
-                var entry = doc with { Pages = [.. doc.Pages.Take(doc.Pages.Count - 1), doc.Pages[^1] + " " + probe] };
-                var scope = new SearchScope([entry.OrgUnit], (Confidentiality)3);
-                var t0 = Stopwatch.GetTimestamp();
-                index.Put(entry);
-                index.Commit(o.Docs + k + 1);
-                commitTicks += Stopwatch.GetTimestamp() - t0;
-                while (service.Search(index, new SearchRequest(probe, scope)).Total == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    if (Stopwatch.GetElapsedTime(t0) > TimeSpan.FromSeconds(30)) throw new TimeoutException($"{probe} not found 30 s after its commit");
-                    Thread.Sleep(1);
-                }
-
-                lags.Add(Stopwatch.GetTimestamp() - t0);
-                Thread.Sleep(100);
-            }
-        }
-        finally
-        {
-            stop.Cancel();
-            foreach (var t in load) t.Join();
-        }
-
-        var latency = Latency.Of(lags);
-        var max = lags.Max() * 1000.0 / Stopwatch.Frequency;
-        Console.WriteLine(string.Create(inv,
-            $"[lag] put+commit -> found in a search: n={latency.Count} p50={latency.P50Ms:0.0} ms p99={latency.P99Ms:0.0} ms max={max:0.0} ms (commit alone mean {commitTicks * 1000.0 / Stopwatch.Frequency / lags.Count:0.0} ms), 2 searchers running broad queries meanwhile"));
-        Console.WriteLine("[lag] TODO: through the event-fed indexer (event appended -> hit) once SearchIndexHost is wired into AddECaseCore; that adds its poll interval (100 ms) and the event read.");
-        return new LagResult(latency, max);
     }
 
     public static string LoadAverage()

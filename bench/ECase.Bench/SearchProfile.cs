@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using ECase.Projections.Search;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.VectorHighlight;
@@ -10,9 +12,10 @@ namespace ECase.Bench;
 /// <summary>Diagnostic (<c>--phases index,profile</c>): CPU per query class of each step of a search, one thread.</summary>
 public static class SearchProfile
 {
-    public static void Run(SearchIndex index, SearchService service, IReadOnlyList<BenchQuery> queries, int repeat)
+    public static void Run(SearchIndex index, SearchService service, IReadOnlyList<BenchQuery> queries, int repeat, SearchCorpus corpus)
     {
         var inv = CultureInfo.InvariantCulture;
+        Indexing(corpus);
         var scope = SearchBenchmark.ClerkScope;
         var filter = new CachingWrapperFilter(new QueryWrapperFilter(new BooleanQuery
         {
@@ -24,7 +27,7 @@ public static class SearchProfile
         index.Read(s =>
         {
             var fvh = new FastVectorHighlighter(true, true);
-            var work = broad.Select(q => (Fq: fvh.GetFieldQuery(SearchService.Parse(q.Lucene), s.IndexReader),
+            var work = broad.Select(q => (Fq: fvh.GetFieldQuery(SearchService.TextClauses(SearchService.Parse(q.Lucene)), s.IndexReader),
                 Docs: s.Search(new FilteredQuery(SearchService.Parse(q.Lucene), filter), 20).ScoreDocs.Select(d => d.Doc).ToArray())).ToArray();
             var hits = work.Sum(w => w.Docs.Length) * repeat;
             double PerHit(Action<FieldQuery, int> step)
@@ -38,6 +41,13 @@ public static class SearchProfile
             var entryDoc = PerHit((_, d) => s.Doc(d, entryOnly));
             var json = PerHit((_, d) => IndexEntry.FromDocument(s.Doc(d, entryOnly)));
             var fullDoc = PerHit((_, d) => s.Doc(d));
+            var hitValues = PerHit((_, d) =>
+            {
+                var leaf = s.IndexReader.Leaves[ReaderUtil.SubIndex(d, s.IndexReader.Leaves)];
+                var bytes = new Lucene.Net.Util.BytesRef();
+                leaf.AtomicReader.GetBinaryDocValues(SearchFields.Hit)?.Get(d - leaf.DocBase, bytes);
+                IndexEntry.FromHitValue(bytes);
+            });
             var vector = PerHit((_, d) =>
             {
                 var terms = s.IndexReader.GetTermVector(d, SearchFields.Text)?.GetEnumerator();
@@ -45,7 +55,7 @@ public static class SearchProfile
             });
             var snippet = PerHit((fq, d) => fvh.GetBestFragment(fq, s.IndexReader, d, SearchFields.Text, 200));
             Console.WriteLine(string.Create(inv,
-                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, whole stored doc {fullDoc:0.000}, term vector terms {vector:0.000}, fvh best fragment {snippet:0.000}"));
+                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values + JSON {hitValues:0.000}, whole stored doc {fullDoc:0.000}, term vector terms {vector:0.000}, fvh best fragment {snippet:0.000}"));
             return 0;
         });
 
@@ -74,11 +84,11 @@ public static class SearchProfile
                 return 0;
             }));
             var fvh = new FastVectorHighlighter(true, true);
-            var fieldQuery = Cpu(q => index.Read(s => fvh.GetFieldQuery(SearchService.Parse(q.Lucene), s.IndexReader)));
+            var fieldQuery = Cpu(q => index.Read(s => fvh.GetFieldQuery(SearchService.TextClauses(SearchService.Parse(q.Lucene)), s.IndexReader)));
             var snippets = Cpu(q => index.Read(s =>
             {
                 var query = SearchService.Parse(q.Lucene);
-                var fq = fvh.GetFieldQuery(query, s.IndexReader);
+                var fq = fvh.GetFieldQuery(SearchService.TextClauses(query), s.IndexReader);
                 foreach (var d in s.Search(new FilteredQuery(query, filter), 20).ScoreDocs)
                     fvh.GetBestFragment(fq, s.IndexReader, d.Doc, SearchFields.Text, 200);
                 return 0;
@@ -87,5 +97,56 @@ public static class SearchProfile
             Console.WriteLine(string.Create(inv,
                 $"[profile] {cls,-9} cpu ms per query: parse {parse:0.00}, top-20 search {search:0.00}, count only {count:0.00}, +load 20 entries {load:0.00}, fieldquery {fieldQuery:0.00}, search+fvh snippets {snippets:0.00}; SearchService.Search {full:0.00}"));
         }
+    }
+
+    /// <summary>CPU per document of the steps of indexing: analysing the page texts (with and without the compound
+    /// splitter), building the Lucene document, and adding it to an in-memory index with and without term vectors.</summary>
+    private static void Indexing(SearchCorpus corpus)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var docs = Enumerable.Range(0, 300).Select(i => corpus.Document(1_000_000 + i).Entry).ToArray();
+        static double Cpu(IReadOnlyList<IndexEntry> docs, Action<IndexEntry> step)
+        {
+            foreach (var d in docs.Take(20)) step(d);
+            var t0 = Process.GetCurrentProcess().TotalProcessorTime;
+            foreach (var d in docs) step(d);
+            return (Process.GetCurrentProcess().TotalProcessorTime - t0).TotalMilliseconds / docs.Count;
+        }
+
+        static long Tokens(Analyzer analyzer, IndexEntry entry)
+        {
+            long n = 0;
+            foreach (var page in entry.Pages)
+            {
+                using var stream = analyzer.GetTokenStream(SearchFields.Text, page);
+                var term = stream.AddAttribute<ICharTermAttribute>();
+                stream.Reset();
+                while (stream.IncrementToken()) n += term.Length;
+                stream.End();
+            }
+
+            return n;
+        }
+
+        using var withSplitter = GermanAnalysis.ForIndex();
+        using var withoutSplitter = GermanAnalysis.ForQuery();
+        var analyse = Cpu(docs, d => Tokens(withSplitter, d));
+        var analyseNoSplit = Cpu(docs, d => Tokens(withoutSplitter, d));
+        var toDocument = Cpu(docs, d => d.ToDocument());
+        using var dir = new Lucene.Net.Store.RAMDirectory();
+        using var writer = new IndexWriter(dir, new IndexWriterConfig(GermanAnalysis.Version, GermanAnalysis.ForIndex()) { RAMBufferSizeMB = 256 });
+        var add = Cpu(docs, d => writer.AddDocument(d.ToDocument()));
+        using var dir2 = new Lucene.Net.Store.RAMDirectory();
+        using var writer2 = new IndexWriter(dir2, new IndexWriterConfig(GermanAnalysis.Version, GermanAnalysis.ForIndex()) { RAMBufferSizeMB = 256 });
+        var addNoVectors = Cpu(docs, d =>
+        {
+            var doc = d.ToDocument();
+            doc.RemoveFields(SearchFields.Text);
+            foreach (var page in d.Pages) doc.Add(new Lucene.Net.Documents.TextField(SearchFields.Text, page, Lucene.Net.Documents.Field.Store.YES));
+            writer2.AddDocument(doc);
+        });
+        Console.WriteLine(string.Create(inv,
+            $"[profile] indexing cpu ms per doc ({docs.Length} docs): analyse pages {analyse:0.00} (without compound splitter {analyseNoSplit:0.00}), ToDocument {toDocument:0.00}, " +
+            $"ToDocument+AddDocument in RAM {add:0.00} (text without term vectors {addNoVectors:0.00})"));
     }
 }

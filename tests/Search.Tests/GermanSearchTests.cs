@@ -90,6 +90,12 @@ public sealed class GermanSearchTests : IDisposable
     [InlineData("ref:\"HA-32.10.05-0007/2026\"")]
     public void Reference_numbers_match_whole_and_in_parts(string query) => AssertFinds(query, _letter);
 
+    [Theory]
+    [InlineData("HA-32.10.05*")]
+    [InlineData("ha-32.10*")]
+    [InlineData("32.10*")]
+    public void Reference_numbers_match_by_prefix(string query) => AssertFinds(query, _letter);
+
     [Fact]
     public void All_words_must_match()
     {

@@ -98,6 +98,8 @@ public sealed record IndexEntry
             new StringField(SearchFields.FileId, FileId.ToString(), Field.Store.NO),
             new StoredField(SearchFields.Entry, JsonSerializer.Serialize(this, Json)),
         };
+        var hit = JsonSerializer.SerializeToUtf8Bytes(HitSummary(), Json);
+        if (hit.Length <= MaxHitBytes) doc.Add(new BinaryDocValuesField(SearchFields.Hit, new BytesRef(hit)));
         if (CaseId is { } caseId) doc.Add(new StringField(SearchFields.CaseId, caseId.ToString(), Field.Store.NO));
         foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithVectors));
         if (Kind == EntryKind.PlanUnit) return doc;
@@ -139,6 +141,16 @@ public sealed record IndexEntry
 
         return string.Join('\n', parts.Where(p => !string.IsNullOrEmpty(p)));
     }
+
+    /// <summary>Binary doc values hold at most 32,766 bytes; a longer summary (absurdly long titles) is read from the stored entry.</summary>
+    private const int MaxHitBytes = 32_766;
+
+    /// <summary>The entry without what a hit does not show (submissions, previous references, plan title, file name).</summary>
+    private IndexEntry HitSummary() => this with { Submissions = [], PreviousReferences = [], PlanTitle = "", FileName = null, MediaType = null, Pages = [] };
+
+    /// <summary>The summary stored as <see cref="SearchFields.Hit"/>, or null if the document has none.</summary>
+    public static IndexEntry? FromHitValue(BytesRef value) =>
+        value.Length == 0 ? null : JsonSerializer.Deserialize<IndexEntry>(new ReadOnlySpan<byte>(value.Bytes, value.Offset, value.Length), Json);
 
     public static IndexEntry FromDocument(LuceneDocument doc)
     {

@@ -29,6 +29,10 @@ public static class SearchFields
     /// <summary>The entry as JSON, to rebuild the document when a file is reclassified, renamed or closed.</summary>
     public const string Entry = "entry";
 
+    /// <summary>What a hit shows of its entry (compact JSON, binary doc values): read per hit without decompressing the
+    /// stored page texts, which only the snippet reads.</summary>
+    public const string Hit = "hit";
+
     public static readonly string[] Searched = [Title, Reference, Meta, Plan, Text];
 
     public static readonly IReadOnlyDictionary<string, float> Boosts = new Dictionary<string, float>

@@ -17,7 +17,7 @@ public sealed class SearchIndex : IDisposable
     private const string FormatKey = "ecase.format";
 
     /// <summary>Bumped when documents change shape; an index of another format is rebuilt at start-up.</summary>
-    public const string Format = "2";
+    public const string Format = "3";
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
@@ -103,10 +103,11 @@ public sealed class SearchIndex : IDisposable
             ["ecase.committed-at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         });
         _writer.Commit();
-        Position = position;
-        LastCommitAt = DateTimeOffset.UtcNow;
-        _pending.Clear();
+        // The position is published only once searches see the commit: whoever waits for it (WaitForAsync) may search at once.
         _searchers.MaybeRefreshBlocking();
+        _pending.Clear();
+        LastCommitAt = DateTimeOffset.UtcNow;
+        Position = position;
     }
 
     /// <summary>Drops everything put since the last commit, as a crash would, and closes the index.</summary>

@@ -79,10 +79,12 @@ public sealed class SearchService
         {
             ITopDocsCollector top = request.Sort switch
             {
-                SearchSort.Relevance => TopScoreDocCollector.Create(depth, true),
+                // Out of order: a query of one word or prefix (a disjunction over the searched fields) may then be scored
+                // in bulk (BooleanScorer); ties still go to the lower document number, so results are the same.
+                SearchSort.Relevance => TopScoreDocCollector.Create(depth, docsScoredInOrder: false),
                 _ => TopFieldCollector.Create(
                     new Sort(new SortField(SearchFields.Date, SortFieldType.INT64, request.Sort == SearchSort.Date)), depth,
-                    fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true),
+                    fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false),
             };
             var collector = new FacetingCollector((ICollector)top, FacetFields, selected);
             try
@@ -95,7 +97,7 @@ public sealed class SearchService
             }
 
             var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
-            var fieldQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : VectorHighlighter.GetFieldQuery(userQuery, searcher.IndexReader);
+            var fieldQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : VectorHighlighter.GetFieldQuery(TextClauses(userQuery), searcher.IndexReader);
             var hits = docs.Select(d => ToHit(searcher, d, userQuery, fieldQuery)).ToList();
             var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
                 .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
@@ -164,12 +166,68 @@ public sealed class SearchService
 
     private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, FieldQuery? fieldQuery)
     {
-        var entry = IndexEntry.FromDocument(searcher.Doc(scoreDoc.Doc, EntryOnly));
+        var entry = HitEntry(searcher, scoreDoc.Doc);
         var (page, snippet) = Snippet(searcher.IndexReader, scoreDoc.Doc, entry, query, fieldQuery);
         return new SearchHit(
             entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
             entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
             float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+    }
+
+    /// <summary>
+    /// The clauses of the query on the page texts, the only field snippets come from (<c>fieldMatch</c>): the highlighter
+    /// flattens every clause and expands each prefix against the index, which for the other four fields was wasted work.
+    /// Prohibited clauses are left out, as the highlighter leaves them out; a query it does not know is kept as it is.
+    /// </summary>
+    public static Query TextClauses(Query query)
+    {
+        var text = new BooleanQuery(disableCoord: true);
+        Collect(query);
+        return text;
+
+        void Collect(Query q)
+        {
+            switch (q)
+            {
+                case BooleanQuery b:
+                    foreach (var clause in b.Clauses)
+                    {
+                        if (!clause.IsProhibited) Collect(clause.Query);
+                    }
+
+                    break;
+                case DisjunctionMaxQuery d:
+                    foreach (var disjunct in d.Disjuncts) Collect(disjunct);
+                    break;
+                case TermQuery t:
+                    if (t.Term.Field == SearchFields.Text) text.Add(t, Occur.SHOULD);
+                    break;
+                case PhraseQuery p:
+                    if (p.GetTerms() is [var first, ..] && first.Field == SearchFields.Text) text.Add(p, Occur.SHOULD);
+                    break;
+                case MultiTermQuery m:
+                    if (m.Field == SearchFields.Text) text.Add(m, Occur.SHOULD);
+                    break;
+                default:
+                    text.Add(q, Occur.SHOULD);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>What the hit shows of its entry: the summary in the doc values, else the stored entry.</summary>
+    private static IndexEntry HitEntry(IndexSearcher searcher, int doc)
+    {
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        if (leaf.AtomicReader.GetBinaryDocValues(SearchFields.Hit) is { } values)
+        {
+            var bytes = new BytesRef();
+            values.Get(doc - leaf.DocBase, bytes);
+            if (IndexEntry.FromHitValue(bytes) is { } entry) return entry;
+        }
+
+        return IndexEntry.FromDocument(searcher.Doc(doc, EntryOnly));
     }
 
     /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
@@ -259,9 +317,24 @@ public sealed class SearchService
             LowercaseExpandedTerms = false;
         }
 
-        protected override Query GetPrefixQuery(string field, string termStr) => base.GetPrefixQuery(field, Fold(field, termStr));
+        /// <summary>Fields a prefix or wildcard without a digit is expanded in: the reference field holds whole
+        /// reference numbers (one term each), so a word prefix has nothing to expand to there.</summary>
+        private static readonly string[] WordPatternFields = [.. SearchFields.Searched.Where(f => f != SearchFields.Reference)];
 
-        protected override Query GetWildcardQuery(string field, string termStr) => base.GetWildcardQuery(field, Fold(field, termStr));
+        protected override Query GetPrefixQuery(string field, string termStr) => field is null
+            ? Expand(termStr, f => GetPrefixQuery(f, termStr))
+            : base.GetPrefixQuery(field, Fold(field, termStr));
+
+        protected override Query GetWildcardQuery(string field, string termStr) => field is null
+            ? Expand(termStr, f => GetWildcardQuery(f, termStr))
+            : base.GetWildcardQuery(field, Fold(field, termStr));
+
+        /// <summary>One clause per field the pattern makes sense in (as the multi-field parser builds it, without boosts).</summary>
+        private Query Expand(string termStr, Func<string, Query> perField)
+        {
+            var fields = termStr.Any(char.IsAsciiDigit) ? SearchFields.Searched : WordPatternFields;
+            return GetBooleanQuery([.. fields.Select(f => new BooleanClause(perField(f), Occur.SHOULD))], disableCoord: true);
+        }
 
         protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) =>
             base.GetFuzzyQuery(field, Fold(field, termStr), minSimilarity);
@@ -302,7 +375,8 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
 
     public int Total { get; private set; }
 
-    public bool AcceptsDocsOutOfOrder => false;
+    /// <summary>Counts are per segment and order-free; the top-N collector is created for out-of-order scoring.</summary>
+    public bool AcceptsDocsOutOfOrder => inner.AcceptsDocsOutOfOrder;
 
     public void SetScorer(Scorer scorer) => inner.SetScorer(scorer);
 
@@ -313,7 +387,9 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
         {
             var values = context.AtomicReader.GetSortedDocValues(fields[d]);
             _values[d] = values;
-            _segmentCounts[d] = new int[Math.Max(1, values?.ValueCount ?? 0)];
+            // Reused across segments and searches of this collector: Flush leaves every count at zero.
+            var size = Math.Max(1, values?.ValueCount ?? 0);
+            if (_segmentCounts[d] is not { } counts || counts.Length < size) _segmentCounts[d] = new int[size];
             // Not selected: -2 accepts every doc; selected but absent from this segment: -3 accepts none.
             _selectedOrd[d] = selected[d] is not { } value ? -2 : values is null ? -3 : values.LookupTerm(new BytesRef(value)) is var ord and >= 0 ? ord : -3;
         }
@@ -325,20 +401,21 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
     {
         var failures = 0;
         var failed = -1;
-        for (var d = 0; d < fields.Length; d++)
+        var ords = _ords;
+        for (var d = 0; d < ords.Length; d++)
         {
-            _ords[d] = _values[d]?.GetOrd(doc) ?? -1;
-            if (_selectedOrd[d] != -2 && _ords[d] != _selectedOrd[d])
+            var ord = ords[d] = _values[d] is { } values ? values.GetOrd(doc) : -1;
+            var selectedOrd = _selectedOrd[d];
+            if (selectedOrd != -2 && ord != selectedOrd)
             {
-                failures++;
+                if (++failures > 1) return;
                 failed = d;
             }
         }
 
-        if (failures > 1) return;
-        for (var d = 0; d < fields.Length; d++)
+        for (var d = 0; d < ords.Length; d++)
         {
-            if ((failures == 0 || failed == d) && _ords[d] >= 0) _segmentCounts[d][_ords[d]]++;
+            if ((failures == 0 || failed == d) && ords[d] >= 0) _segmentCounts[d][ords[d]]++;
         }
 
         if (failures == 0)
