@@ -10,6 +10,9 @@ if (args.Length > 0 && args[0] == "ocr") return await OcrBenchmark.MainAsync(arg
 // search has its own options and phases (SearchBenchmark.cs).
 if (args.Length > 0 && args[0] == "search") return await SearchBenchmark.MainAsync(args);
 
+// verify has its own options and phases (VerifyBenchmark.cs).
+if (args.Length > 0 && args[0] == "verify") return await VerifyBenchmark.MainAsync(args);
+
 BenchOptions options;
 try
 {
@@ -38,7 +41,7 @@ return options.Name switch
 
 static int Unknown(string name)
 {
-    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr, search.");
+    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr, search, verify.");
     return 2;
 }
 
