@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace ECase.Bench;
 
@@ -129,19 +128,8 @@ public static class OcrBenchmark
             return 2;
         }
 
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            Console.Error.WriteLine("cancelling: stopping the OCR jobs and tools, dropping the throwaway schema …");
-            cts.Cancel();
-        };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cts.Cancel();
-        });
-        var ct = cts.Token;
+        using var cancel = new BenchCancellation("cancelling: stopping the OCR jobs and tools, dropping the throwaway schema …");
+        var ct = cancel.Token;
 
         Console.WriteLine(string.Create(inv,
             $"bench ocr: corpus {corpus.Directory}: {corpus.PageCount} pages in {corpus.Files.Count} files ({string.Join(", ", corpus.Files.Select(f => f.PageCount == 1 ? f.Name : $"{f.Name} ({f.PageCount} p)"))}){(o.MaxPages is { } m ? $", limited to {m} pages" : "")}; " +

@@ -25,17 +25,11 @@ catch (ArgumentException e)
     return 2;
 }
 
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    Console.Error.WriteLine("cancelling: stopping writers and dropping the throwaway schemas …");
-    cts.Cancel();
-};
+using var cancel = new BenchCancellation("cancelling: stopping writers and dropping the throwaway schemas …");
 
 return options.Name switch
 {
-    "append" => await AppendBench.RunAsync(options, cts.Token),
+    "append" => await AppendBench.RunAsync(options, cancel.Token),
     _ => Unknown(options.Name),
 };
 

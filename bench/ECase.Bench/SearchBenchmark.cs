@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using ECase.Domain.Common;
 using ECase.Projections.Search;
@@ -146,19 +145,8 @@ public static class SearchBenchmark
             return 2;
         }
 
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            Console.Error.WriteLine("cancelling: stopping searchers, dropping the throwaway schema and deleting the index …");
-            cts.Cancel();
-        };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cts.Cancel();
-        });
-        var ct = cts.Token;
+        using var cancel = new BenchCancellation("cancelling: stopping searchers, dropping the throwaway schema and deleting the index …");
+        var ct = cancel.Token;
 
         var corpus = new SearchCorpus(o.Seed);
         var queries = corpus.Queries(o.Docs);

@@ -5,6 +5,44 @@ using Npgsql;
 
 namespace ECase.Bench;
 
+/// <summary>
+/// Ctrl-C and SIGTERM cancel the run instead of killing it, so every phase's <c>finally</c> still drops the throwaway
+/// schemas and deletes the temporary folders it created.
+/// </summary>
+public sealed class BenchCancellation : IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private readonly string _message;
+    private readonly System.Runtime.InteropServices.PosixSignalRegistration _sigterm;
+
+    public BenchCancellation(string message)
+    {
+        _message = message;
+        Console.CancelKeyPress += OnCancelKeyPress;
+        _sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            _cts.Cancel();
+        });
+    }
+
+    public CancellationToken Token => _cts.Token;
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        e.Cancel = true;
+        Console.Error.WriteLine(_message);
+        _cts.Cancel();
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        _sigterm.Dispose();
+        _cts.Dispose();
+    }
+}
+
 public static class Names
 {
     /// <summary>A fresh lower-case schema name such as <c>bench_3f9a01c2</c>.</summary>

@@ -103,19 +103,13 @@ public static class VerifyBenchmark
             return 2;
         }
 
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            Console.Error.WriteLine("cancelling: dropping the throwaway schema and content …");
-            cts.Cancel();
-        };
+        using var cancel = new BenchCancellation("cancelling: dropping the throwaway schema and content …");
 
         try
         {
-            return await RunAsync(o, cts.Token);
+            return await RunAsync(o, cancel.Token);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
             Console.Error.WriteLine("cancelled");
             return 130;
