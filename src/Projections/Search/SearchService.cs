@@ -238,11 +238,9 @@ public sealed class SearchService
         var fragList = FragLists.CreateFieldFragList(phrases, SnippetChars);
         if (fragList.FragInfos.Count > 0)
         {
-            // The fragment the score-ordered builder returns first: highest boost, then earliest.
-            var best = fragList.FragInfos.OrderByDescending(f => f.TotalBoost).ThenBy(f => f.StartOffset).First();
             var fragments = new PageFragmentsBuilder();
             if (fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder) is [{ Length: > 0 } text, ..])
-                return (PageOf(fragments.Pages, text) ?? PageOf(fragments.Pages, best.StartOffset), text.Trim());
+                return (PageOf(fragments.Pages, text), text.Trim());
         }
 
         using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
@@ -269,11 +267,12 @@ public sealed class SearchService
         }
     }
 
-    /// <summary>The page (from 1) of a character offset into the page texts as the index counts them: one after another,
-    /// each next page one character (the analyzer's offset gap) after the end of the previous.</summary>
+    /// <summary>
+    /// The page (from 1) of a snippet: a fragment lies within one page (discrete multi-value highlighting), so it is the
+    /// page whose text contains the fragment without its marks.
+    /// </summary>
     private static int? PageOf(IReadOnlyList<string> pages, string fragment)
     {
-        // A fragment lies within one page (discrete multi-value highlighting): the page whose text contains it.
         var plain = System.Net.WebUtility.HtmlDecode(fragment.Replace(PreTags[0], "", StringComparison.Ordinal).Replace(PostTags[0], "", StringComparison.Ordinal)).Trim();
         if (plain.Length == 0) return null;
         for (var i = 0; i < pages.Count; i++)
@@ -282,18 +281,6 @@ public sealed class SearchService
         }
 
         return null;
-    }
-
-    private static int PageOf(IReadOnlyList<string> pages, int offset)
-    {
-        var start = 0;
-        for (var i = 0; i < pages.Count; i++)
-        {
-            start += pages[i].Length + 1;
-            if (offset < start) return i + 1;
-        }
-
-        return pages.Count;
     }
 
     private static Highlighter Highlighter(Query query, string field)
