@@ -1,4 +1,5 @@
 using ECase.Domain.Common;
+using ECase.Domain.FilePlans;
 
 namespace ECase.Domain.Files;
 
@@ -18,7 +19,12 @@ public sealed record CaseAddedToFile(Guid FileId, Guid CaseId, string Title, Act
 
 public sealed record FileCaseClosed(Guid FileId, Guid CaseId, Actor ClosedBy, DateTimeOffset ClosedAt);
 
-/// <summary>zdA-Verfügung: the file is closed ("zu den Akten"); retention starts counting.</summary>
-public sealed record FileClosed(Guid FileId, Actor ClosedBy, DateTimeOffset ClosedAt);
+/// <summary>
+/// zdA-Verfügung: the file is closed ("zu den Akten"); retention starts counting. The retention years and disposal
+/// proposal of the plan unit as valid at closing, and the retention end they give (or the file's override), are fixed here.
+/// </summary>
+public sealed record FileClosed(
+    Guid FileId, Actor ClosedBy, DateTimeOffset ClosedAt, int? RetentionYears = null, DateOnly? RetentionEndsOn = null,
+    DisposalProposal? Disposal = null);
 
 public sealed record FileReopened(Guid FileId, string Reason, Actor ReopenedBy, DateTimeOffset ReopenedAt);
