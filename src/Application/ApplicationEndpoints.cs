@@ -1,5 +1,6 @@
 using ECase.Application.Audit;
 using ECase.Application.Cases;
+using ECase.Application.Disposal;
 using ECase.Application.Documents;
 using ECase.Application.FilePlans;
 using ECase.Application.Files;
@@ -43,6 +44,12 @@ public static class ApplicationEndpoints
         SignOffDocumentEndpoint.Map(api);
         VerifyFileIntegrity.Map(api);
         IntegrityQueries.Map(api);
+        RetentionEndpoints.Map(api);
+        DisposalQueries.Map(api);
+        StartDisposalEndpoint.Map(api);
+        ArchiveReplyEndpoints.Map(api);
+        TransferEndpoints.Map(api);
+        CompleteDisposalEndpoint.Map(api);
         return api;
     }
 }

@@ -1,5 +1,7 @@
 using ECase.Projections.Audit;
+using ECase.Domain.Disposal;
 using ECase.Projections.Cases;
+using ECase.Projections.Disposal;
 using ECase.Projections.FilePlans;
 using ECase.Projections.Files;
 using JasperFx.Events.Projections;
@@ -21,11 +23,13 @@ public static class ProjectionSetup
         opts.Projections.Add(new FilePlanUnitViewProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new FileOverviewProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseDetailsProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new DisposalProcessProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async, AuditTrail);
 
         opts.Schema.For<FilePlanUnitView>().UniqueIndex(x => x.Code);
         opts.Schema.For<FileOverview>().UniqueIndex(x => x.Reference).Index(x => x.OrgUnit);
         opts.Schema.For<CaseDetails>().Index(x => x.FileId);
+        opts.Schema.For<DisposalProcess>().Index(x => x.Archive.Code);
         opts.Schema.For<AuditEntry>().Index(x => x.StreamId);
         opts.Schema.For<AccessLogEntry>().Index(x => x.FileId);
         opts.Schema.For<SearchLogEntry>().Index(x => x.UserId);

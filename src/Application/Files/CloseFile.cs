@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ECase.Application.Common;
 using ECase.Application.Security;
 using ECase.Domain.Files;
+using ECase.Projections.FilePlans;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,6 +31,9 @@ public static class CloseFileHandler
     public static async Task<CommandResult> Handle(CloseFile cmd, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var stream = await FileWrites.LoadAsync(session, cmd.FileId, cmd.ExpectedVersion, cmd.User, ct);
-        return FileWrites.Append(stream, FileDecider.Decide(stream.Aggregate, new FileCommand.Close(), clock.ContextFor(cmd.User)));
+        // The plan unit's retention as valid now is fixed in the FileClosed event (issue #6).
+        var plan = await session.LoadAsync<FilePlanUnitView>(stream.Aggregate!.PlanUnitId, ct);
+        var retention = plan is null ? null : new PlanRetention(plan.RetentionYears, plan.Disposal);
+        return FileWrites.Append(stream, FileDecider.Decide(stream.Aggregate, new FileCommand.Close(retention), clock.ContextFor(cmd.User)));
     }
 }

@@ -9,6 +9,8 @@ public static class Policies
     public const string FileWorkers = "file-workers";
     public const string Registrar = "registrar";
     public const string AuditReaders = "audit-readers";
+    public const string Disposal = "disposal";
+    public const string Archivist = "archivist";
 
     public static void AddECasePolicies(this AuthorizationOptions options)
     {
@@ -16,6 +18,8 @@ public static class Policies
         options.AddPolicy(FileWorkers, p => p.RequireAuthenticatedUser().RequireRole(Roles.FileWorkers));
         options.AddPolicy(Registrar, p => p.RequireAuthenticatedUser().RequireRole(Roles.Registrar));
         options.AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.Clerk, Roles.Registrar));
+        options.AddPolicy(Disposal, p => p.RequireAuthenticatedUser().RequireRole(Roles.Registrar, Roles.Archivist));
+        options.AddPolicy(Archivist, p => p.RequireAuthenticatedUser().RequireRole(Roles.Archivist));
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 }

@@ -1,4 +1,5 @@
 using ECase.Application.Content;
+using ECase.Application.Disposal;
 using ECase.Application.Files;
 using ECase.Application.Scanning;
 using ECase.Application.Submissions;
@@ -43,6 +44,10 @@ public static class PersistenceSetup
         services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
         services.AddSingleton<IPdfAConverter, Pdf.GhostscriptPdfAConverter>();
         services.AddSingleton<IPdfRasterizer, Pdf.GhostscriptPdfAConverter>();
+        services.Configure<DisposalOptions>(config.GetSection(DisposalOptions.Section));
+        services.AddSingleton<IArchiveMessages, Xdomea.ArchiveMessages>();
+        services.AddSingleton<IContentReferences, Xdomea.ContentReferences>();
+        services.AddSingleton<ExportJobCancellations>();
 
         services.AddMarten(opts =>
             {
@@ -52,6 +57,7 @@ public static class PersistenceSetup
                 opts.Events.StreamIdentity = StreamIdentity.AsGuid;
                 opts.AddECaseProjections();
                 opts.Schema.For<Sender>();
+                opts.Schema.For<ExportJob>().Index(x => x.ProcessId);
                 opts.Storage.ExtendedSchemaObjects.Add(ReferenceCounters(schema));
             })
             // Identity-map sessions: a read model loaded by a command (for the access check) is the one its inline

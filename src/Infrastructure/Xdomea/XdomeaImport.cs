@@ -133,6 +133,14 @@ public static class XdomeaImport
         return new ImportConfirmation(processId, result.Version!.Value, objects);
     }
 
+    /// <summary>A receipt that is only a head (0504 AnbietungEmpfangBestaetigen, 0507 AussonderungEmpfangBestaetigen) of this process.</summary>
+    public static XdomeaVersion ReadReceipt(System.IO.Stream input, Guid processId, string messageType)
+    {
+        var result = ReadMessage(input, messageType);
+        CheckProcess(result.Document!, result.Document!.Root!.Name.Namespace, processId);
+        return result.Version!.Value;
+    }
+
     private static void CheckProcess(XDocument document, XNamespace x, Guid processId)
     {
         var id = document.Root!.Element(x + "Kopf")?.Element(x + "ProzessID")?.Value;

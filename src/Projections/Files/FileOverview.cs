@@ -1,4 +1,5 @@
 using ECase.Domain.Common;
+using ECase.Domain.FilePlans;
 using ECase.Domain.Files;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
@@ -9,7 +10,27 @@ namespace ECase.Projections.Files;
 public sealed record FileOverview(
     Guid Id, string Reference, IReadOnlyList<string> PreviousReferences, string Title, Guid PlanUnitId, string PlanUnitCode,
     string OrgUnit, Confidentiality Confidentiality, FileStatus Status, int CaseCount, int OpenCaseCount,
-    string OpenedBy, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, DateTimeOffset LastChangedAt, long Version);
+    string OpenedBy, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, DateTimeOffset LastChangedAt, long Version)
+{
+    /// <summary>Fixed at closing (zdA); the file is due for disposal the day after.</summary>
+    public DateOnly? RetentionEndsOn { get; init; }
+
+    /// <summary>The plan unit's proposal (A/B/V) as fixed at closing.</summary>
+    public DisposalProposal? DisposalProposal { get; init; }
+
+    /// <summary>Legal holds in force (id → reason).</summary>
+    public IReadOnlyDictionary<Guid, string> LegalHolds { get; init; } = new Dictionary<Guid, string>();
+
+    /// <summary>The disposal process the file is in, until it is destroyed or released.</summary>
+    public Guid? DisposalProcessId { get; init; }
+
+    /// <summary>Set once the file is destroyed or transferred: its content is gone, its metadata stays.</summary>
+    public Disposition? Disposition { get; init; }
+
+    public DateTimeOffset? DestroyedAt { get; init; }
+
+    public string? ArchiveReference { get; init; }
+}
 
 public sealed class FileOverviewProjection : SingleStreamProjection<FileOverview, Guid>
 {
@@ -23,6 +44,12 @@ public sealed class FileOverviewProjection : SingleStreamProjection<FileOverview
         IncludeType<FileCaseClosed>();
         IncludeType<FileClosed>();
         IncludeType<FileReopened>();
+        IncludeType<FileRetentionOverridden>();
+        IncludeType<LegalHoldPlaced>();
+        IncludeType<LegalHoldLifted>();
+        IncludeType<FileOfferedToArchive>();
+        IncludeType<FileReleasedFromDisposal>();
+        IncludeType<FileDestroyed>();
     }
 
     public override FileOverview? Evolve(FileOverview? snapshot, Guid id, IEvent e) => Next(snapshot, e.Data) is { } next
@@ -47,8 +74,14 @@ public sealed class FileOverviewProjection : SingleStreamProjection<FileOverview
         },
         (not null, CaseAddedToFile) => s with { CaseCount = s.CaseCount + 1, OpenCaseCount = s.OpenCaseCount + 1 },
         (not null, FileCaseClosed) => s with { OpenCaseCount = s.OpenCaseCount - 1 },
-        (not null, FileClosed c) => s with { Status = FileStatus.Closed, ClosedAt = c.ClosedAt },
-        (not null, FileReopened) => s with { Status = FileStatus.Open, ClosedAt = null },
+        (not null, FileClosed c) => s with { Status = FileStatus.Closed, ClosedAt = c.ClosedAt, RetentionEndsOn = c.RetentionEndsOn, DisposalProposal = c.Disposal },
+        (not null, FileReopened) => s with { Status = FileStatus.Open, ClosedAt = null, RetentionEndsOn = null },
+        (not null, FileRetentionOverridden r) => s with { RetentionEndsOn = s.Status == FileStatus.Closed ? r.RetentionEndsOn : null },
+        (not null, LegalHoldPlaced h) => s with { LegalHolds = new Dictionary<Guid, string>(s.LegalHolds) { [h.HoldId] = h.Reason } },
+        (not null, LegalHoldLifted h) => s with { LegalHolds = s.LegalHolds.Where(x => x.Key != h.HoldId).ToDictionary() },
+        (not null, FileOfferedToArchive o) => s with { DisposalProcessId = o.ProcessId },
+        (not null, FileReleasedFromDisposal) => s with { DisposalProcessId = null },
+        (not null, FileDestroyed d) => s with { Disposition = d.Disposition, DestroyedAt = d.DestroyedAt, ArchiveReference = d.ArchiveReference },
         _ => s,
     };
 }

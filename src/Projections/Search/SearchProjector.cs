@@ -24,7 +24,7 @@ public sealed class SearchProjector(ISearchTextSource texts)
 {
     public static bool Concerns(object data) => data is FilePlanUnitCreated or FileOpened or FileReclassified or FileClosed or FileReopened
         or CaseOpened or CaseRenamed or CaseClosed or SubmissionReceived or DocumentAdded or DocumentVersionAdded or DocumentScanned
-        or OcrCompleted or TextExtracted;
+        or OcrCompleted or TextExtracted or FileDestroyed;
 
     public async Task ApplyAsync(SearchIndex index, IEvent e, CancellationToken ct)
     {
@@ -72,6 +72,11 @@ public sealed class SearchProjector(ISearchTextSource texts)
 
             case FileReopened o:
                 UpdateFile(index, o.FileId, e.Version, x => x with { FileClosed = false });
+                break;
+
+            // A destroyed file leaves the index with everything in it (its text is gone from the content store too).
+            case FileDestroyed d:
+                foreach (var x in index.All(SearchFields.FileId, d.FileId)) index.Delete(x.Id);
                 break;
 
             case CaseOpened c when index.Get(IndexEntry.FileKey(c.FileId)) is { } file:
