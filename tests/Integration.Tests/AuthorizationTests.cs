@@ -97,4 +97,13 @@ public sealed class AuthorizationTests(ECaseApp app)
         Assert.Equal("unauthorized", problem.Code());
         Assert.Equal((int)HttpStatusCode.Unauthorized, problem.GetProperty("status").GetInt32());
     }
+
+    [Fact]
+    public async Task A_registrar_lists_files_of_every_level_up_to_the_clearance_not_in_string_order()
+    {
+        // Confidentiality is stored as a string; "Open" sorts after "Confidential", which once hid open files from registrars.
+        var file = await _given.FileAsync();
+        var page = await (await _given.Registrar.GetAsync($"/api/files?reference={Uri.EscapeDataString(file.Reference)}")).ReadAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(1, page.GetProperty("total").GetInt64());
+    }
 }

@@ -61,7 +61,7 @@ public static class CompleteDisposalHandler
         var fileIds = outcomes.Select(o => o.File.FileId).ToList();
         var batch = session.CreateBatchQuery();
         var fileTasks = fileIds.ToDictionary(id => id, id => batch.Events.FetchForWriting<FileState>(id));
-        var overviews = batch.LoadMany<FileOverview>().ById(fileIds);
+        var overviews = batch.LoadMany<FileOverview>().ById(fileIds.ToArray());
         await batch.Execute(ct);
         var overviewById = (await overviews).ToDictionary(o => o.Id);
 

@@ -45,8 +45,10 @@ public static class DisposalQueries
         var today = RetentionRules.Today(clock.GetUtcNow());
         var candidates = await session.Query<FileOverview>()
             .Where(f => f.Status == FileStatus.Closed && f.RetentionEndsOn != null && f.RetentionEndsOn < today
-                && f.DisposalProcessId == null && f.Disposition == null && f.Confidentiality <= user.Clearance)
+                && f.DisposalProcessId == null && f.Disposition == null)
             .OrderBy(f => f.RetentionEndsOn).Take(MaxDue).ToListAsync(ct);
+        // Enums are stored as strings, so the clearance (an order) is checked here, not in SQL.
+        candidates = [.. candidates.Where(f => f.Confidentiality <= user.Clearance)];
         DueFile Due(FileOverview f) => new(f.Id, f.Reference, f.Title, f.PlanUnitCode, f.OrgUnit, f.RetentionEndsOn!.Value, f.DisposalProposal, [.. f.LegalHolds.Values]);
         return new DueForDisposal(today, [.. candidates.Where(f => f.LegalHolds.Count == 0).Select(Due)], [.. candidates.Where(f => f.LegalHolds.Count > 0).Select(Due)]);
     }

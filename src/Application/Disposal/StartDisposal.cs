@@ -58,7 +58,7 @@ public static class StartDisposalHandler
         var ids = cmd.FileIds.Distinct().ToList();
         var batch = session.CreateBatchQuery();
         var streamTasks = ids.Select(id => batch.Events.FetchForWriting<FileState>(id)).ToList();
-        var overviews = batch.LoadMany<FileOverview>().ById(ids);
+        var overviews = batch.LoadMany<FileOverview>().ById(ids.ToArray());
         var casesTask = batch.Query<CaseDetails>().Where(c => ids.Contains(c.FileId)).ToList();
         var unitsTask = batch.Query<FilePlanUnitView>().ToList();
         await batch.Execute(ct);

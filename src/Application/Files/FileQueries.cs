@@ -37,7 +37,9 @@ public static class FileQueries
         if (page < 1) throw RequestInvalidException.Field("page", "page starts at 1.");
         if (pageSize is < 1 or > MaxPageSize) throw RequestInvalidException.Field("pageSize", $"pageSize is 1 to {MaxPageSize}.");
         var user = CurrentUser.From(principal);
-        var query = session.Query<FileOverview>().Where(f => f.Confidentiality <= user.Clearance);
+        // Enums are stored as strings: "up to the clearance" is the set of levels, not a string comparison.
+        var levels = Enum.GetValues<Domain.Common.Confidentiality>().Where(c => c <= user.Clearance).ToArray();
+        var query = session.Query<FileOverview>().Where(f => levels.Contains(f.Confidentiality));
         if (user.Role != Roles.Registrar) query = query.Where(f => f.OrgUnit == user.OrgUnit);
         if (reference is not null) query = query.Where(f => f.Reference == reference);
         if (status is { } s) query = query.Where(f => f.Status == s);
