@@ -5,6 +5,7 @@
 #   ./ecase.sh codegen regenerate Wolverine's handler code in src/Infrastructure/Internal/Generated (after a handler
 #                      signature changes; ADR 0015)
 #   ./ecase.sh verify FILE-ID|REFERENCE|all   tamper check of files (hash chains, seals, content)
+#   ./ecase.sh export list|watch JOB-ID|cancel JOB-ID   disposal export jobs, with a progress bar
 #   ./ecase.sh pg-start | pg-stop | pg-status | setup | search-rebuild
 set -euo pipefail
 
@@ -109,6 +110,15 @@ cmd_search_rebuild() {
     dotnet "bin/Release/net10.0/ECase.Api.dll" search rebuild)
 }
 
+# Export jobs (0503 transfers) as the database records them; runs beside a server. export list | watch JOB-ID | cancel JOB-ID
+cmd_export() {
+  setup; pg_start
+  trap stop_if_started EXIT
+  dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
+  (cd "$ROOT/src/Api" && ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search-cli" \
+    Logging__Format=simple Logging__LogLevel__Default=Warning dotnet "bin/Release/net10.0/ECase.Api.dll" export "$@")
+}
+
 cmd_verify() {
   setup; pg_start
   trap stop_if_started EXIT
@@ -181,6 +191,7 @@ case "${1:-}" in
   pg-start) setup; pg_start ;;
   pg-stop) pg_stop ;;
   search-rebuild) cmd_search_rebuild ;;
+  export) shift; cmd_export "$@" ;;
   pg-status) pg_running && echo "running on 127.0.0.1:$PG_PORT ($(pg_dir))" || echo "stopped" ;;
-  *) echo "usage: $0 run|test|verify|codegen|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|verify|export|codegen|setup|pg-start|pg-stop|pg-status|search-rebuild" >&2; exit 2 ;;
 esac

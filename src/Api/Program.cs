@@ -37,6 +37,7 @@ var app = builder.Build();
 
 // Maintenance commands run against the configured database and folders without starting the server.
 if (args is ["search", ..]) return await ECase.Api.Cli.SearchCli.RunAsync(app.Services, args, CancellationToken.None);
+if (args is ["export", ..]) return await ECase.Api.Cli.ExportCli.RunAsync(app.Services, args, CancellationToken.None);
 if (args is ["verify", .. var verifyArgs]) return await ECase.Infrastructure.Integrity.IntegrityCli.RunAsync(app.Services, verifyArgs, Console.Out);
 
 // `codegen write|preview|test`: Wolverine's handler code, pre-generated into src/Infrastructure (see ./ecase.sh codegen).

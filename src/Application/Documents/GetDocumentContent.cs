@@ -27,6 +27,10 @@ public static class GetDocumentContent
         var details = await CaseQueries.LoadVisibleAsync(session, caseId, user, ct);
         var v = details.Documents.FirstOrDefault(d => d.Id == documentId)?.Versions.FirstOrDefault(x => x.Number == version)
             ?? throw new NotFoundException("document version");
+        if (!store.Exists(v.Sha256) && await session.LoadAsync<Projections.Files.FileOverview>(details.FileId, ct) is { Disposition: { } disposition } file)
+            throw new RequestInvalidException(
+                "content-destroyed", $"The file was {(disposition == Domain.Files.Disposition.Transferred ? "transferred to the archive" : "destroyed")} on {file.DestroyedAt:yyyy-MM-dd}; its content is gone, its metadata stays.",
+                status: StatusCodes.Status410Gone);
         var content = store.OpenRead(v.Sha256);
         await AccessLog.RecordAsync(session, clock, user, AccessLog.ReadDocumentContent, details.FileId, ct, caseId, documentId, version);
         return TypedResults.Stream(content, v.MediaType, v.FileName, entityTag: new EntityTagHeaderValue($"\"{v.Sha256}\""));
