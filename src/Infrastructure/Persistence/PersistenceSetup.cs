@@ -1,4 +1,5 @@
 using ECase.Application.Content;
+using ECase.Application.Disposal;
 using ECase.Application.Files;
 using ECase.Application.Scanning;
 using ECase.Application.Submissions;
@@ -43,6 +44,8 @@ public static class PersistenceSetup
         services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
         services.AddSingleton<IPdfAConverter, Pdf.GhostscriptPdfAConverter>();
         services.AddSingleton<IPdfRasterizer, Pdf.GhostscriptPdfAConverter>();
+        services.AddSingleton<IArchivalRenditions, Pdf.ArchivalRenditions>();
+        services.AddSingleton<IDisposalCertificateWriter, Pdf.DisposalCertificateWriter>();
 
         services.AddMarten(opts =>
             {
