@@ -64,8 +64,11 @@ internal sealed class OcrImageFile
         return new OcrImageFile(data, format, 1, name);
     }
 
-    /// <summary>Decodes page <paramref name="pageIndex"/> and converts it to 8 bpp gray (no colormap) or 32 bpp RGB (no alpha).</summary>
-    public PixHandle DecodePage(int pageIndex, TesseractOcrOptions options)
+    /// <summary>
+    /// Decodes page <paramref name="pageIndex"/> and converts it to 8 bpp gray (no colormap) or 32 bpp RGB (no alpha); with
+    /// <paramref name="keepBilevel"/> a 1 bpp page without colormap stays 1 bpp (archival renditions keep scans of text sharp and small).
+    /// </summary>
+    public PixHandle DecodePage(int pageIndex, TesseractOcrOptions options, bool keepBilevel = false)
     {
         if (pageIndex < 0 || pageIndex >= PageCount)
             throw new OcrInputException("page-out-of-range", $"{_name}: page index {pageIndex} is outside 0..{PageCount - 1}.");
@@ -91,7 +94,7 @@ internal sealed class OcrImageFile
                 pix = Replace(pix, LeptonicaNative.pixRemoveColormap(pix, LeptonicaNative.RemoveCmapBasedOnSrc));
             if (LeptonicaNative.pixGetDepth(pix) == 32 && LeptonicaNative.pixGetSpp(pix) == 4)
                 pix = Replace(pix, LeptonicaNative.pixRemoveAlpha(pix));
-            if (LeptonicaNative.pixGetDepth(pix) is not (8 or 32))
+            if (LeptonicaNative.pixGetDepth(pix) is not (8 or 32) && !(keepBilevel && LeptonicaNative.pixGetDepth(pix) == 1))
                 pix = Replace(pix, LeptonicaNative.pixConvertTo8(pix, 0));
             return pix;
         }

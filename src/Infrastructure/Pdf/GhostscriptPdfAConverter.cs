@@ -10,9 +10,14 @@ namespace ECase.Infrastructure.Pdf;
 /// sRGB output intent as our own writer). Runs <c>gs -dSAFER</c> in a child process with a time limit; scripts, actions
 /// and JavaScript of the input do not survive pdfwrite.
 /// </summary>
-public sealed class GhostscriptPdfAConverter : IPdfAConverter, IPdfRasterizer
+public sealed class GhostscriptPdfAConverter(TimeProvider? clock = null) : IPdfAConverter, IPdfRasterizer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Messages of Ghostscript 10's PDF interpreter that mean the input was not read at all (as opposed to repaired).</summary>
+    private static readonly string[] FatalReadErrors = ["Couldn't initialise file", "No pages will be processed"];
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public bool IsPdfA(string path)
     {
@@ -40,12 +45,17 @@ public sealed class GhostscriptPdfAConverter : IPdfAConverter, IPdfRasterizer
             await File.WriteAllBytesAsync(icc, Resources.Load("sRGB.icc"), ct);
             var def = Path.Combine(work, "pdfa_def.ps");
             await File.WriteAllTextAsync(def, PdfADefinition(icc), ct);
+            var dates = Path.Combine(work, "dates.ps");
+            await File.WriteAllTextAsync(dates, DateDefinition(_clock.GetUtcNow()), ct);
 
-            await RunAsync(
+            var messages = await RunAsync(
             [
                 "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOOUTERSAVE", "-sDEVICE=pdfwrite", "-dPDFA=2", "-dPDFACompatibilityPolicy=1",
-                "-sColorConversionStrategy=RGB", "-sProcessColorModel=DeviceRGB", $"--permit-file-read={work}/", $"-sOutputFile={output}", def, input,
+                "-sColorConversionStrategy=RGB", "-sProcessColorModel=DeviceRGB", $"--permit-file-read={work}/", $"-sOutputFile={output}", def, input, dates,
             ], output, ct);
+            // Ghostscript still writes a (blank) page and exits with 0 when it cannot make sense of the file at all.
+            if (FatalReadErrors.Any(m => messages.Contains(m, StringComparison.Ordinal)))
+                throw new PdfConversionException($"Ghostscript could not read the PDF: {Shorten(messages)}");
         }
         finally
         {
@@ -76,11 +86,12 @@ public sealed class GhostscriptPdfAConverter : IPdfAConverter, IPdfRasterizer
     }
 
     public async Task RasterizeAsync(string pdfPath, string tiffPath, int dpi, CancellationToken ct) =>
-        await RunAsync(
+        _ = await RunAsync(
             ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffgray", "-sCompression=lzw", $"-r{dpi}", $"-sOutputFile={tiffPath}", pdfPath],
             tiffPath, ct);
 
-    private static async Task RunAsync(string[] args, string output, CancellationToken ct)
+    /// <summary>Runs gs; returns what it printed. Throws when it fails or writes no output.</summary>
+    private static async Task<string> RunAsync(string[] args, string output, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("gs") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) psi.ArgumentList.Add(arg);
@@ -115,10 +126,22 @@ public sealed class GhostscriptPdfAConverter : IPdfAConverter, IPdfRasterizer
             var messages = (await stdout + await stderr).Trim();
             if (process.ExitCode != 0 || !File.Exists(output) || new FileInfo(output).Length == 0)
                 throw new PdfConversionException($"Ghostscript failed (exit {process.ExitCode}): {Shorten(messages)}");
+            return messages;
         }
     }
 
     private static string Shorten(string s) => s.Length <= 500 ? s : s[..500] + "…";
+
+    /// <summary>
+    /// The rendition's dates, set after the input so that they win over the input's own. Left to itself Ghostscript writes UTC
+    /// as <c>D:…Z00'00'</c> in Info and <c>…Z</c> in XMP, which PDFBox Preflight reports as not matching (PDF/A 6.6.2.3);
+    /// an explicit <c>+00'00'</c> gives <c>+00:00</c> in XMP and leaves no doubt.
+    /// </summary>
+    private static string DateDefinition(DateTimeOffset now)
+    {
+        var date = PdfSyntax.PdfDate(PdfSyntax.ToSeconds(now.ToUniversalTime()));
+        return $"%!\n[ /CreationDate ({date}) /ModDate ({date}) /DOCINFO pdfmark\n";
+    }
 
     /// <summary>The PostScript prologue that gives the PDF/A its output intent (after Ghostscript's lib/PDFA_def.ps).</summary>
     private static string PdfADefinition(string iccPath) => $$"""

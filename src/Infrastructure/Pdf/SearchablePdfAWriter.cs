@@ -23,16 +23,18 @@ public sealed class SearchablePdfAWriter : IPdfAWriter
     public const string CreatorTool = "ECase OCR";
 
     /// <summary>The output intent's condition: the embedded profile is sRGB (Resources/sRGB.icc, icc-profiles-free, zlib licence).</summary>
-    public const string OutputCondition = "sRGB IEC61966-2.1";
+    public const string OutputCondition = PdfAParts.OutputCondition;
 
     // ISO 32000-1 Annex C (implementation limits, which PDF/A-2 6.1.13 adopts): page sides between 3 and 14 400 units.
     private const double MinPageSide = 3, MaxPageSide = 14400;
 
-    private static readonly Lazy<byte[]> SrgbProfile = new(() => Resources.Load("sRGB.icc"));
-
     /// <summary>Writes <paramref name="pages"/> as one PDF/A-2b document to <paramref name="output"/> (which is flushed, not closed).</summary>
     /// <exception cref="ArgumentException">No pages, or a page whose image is not a usable JPEG or does not match its size or resolution.</exception>
-    public void WriteSearchable(IReadOnlyList<OcrPage> pages, PdfAMetadata metadata, Stream output)
+    public void WriteSearchable(IReadOnlyList<OcrPage> pages, PdfAMetadata metadata, Stream output) =>
+        WriteSearchable(pages, metadata, output, CreatorTool);
+
+    /// <summary>As <see cref="WriteSearchable(IReadOnlyList{OcrPage}, PdfAMetadata, Stream)"/>, naming another tool as creator (Info /Creator, xmp:CreatorTool).</summary>
+    internal void WriteSearchable(IReadOnlyList<OcrPage> pages, PdfAMetadata metadata, Stream output, string creatorTool)
     {
         ArgumentNullException.ThrowIfNull(pages);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -53,23 +55,16 @@ public sealed class SearchablePdfAWriter : IPdfAWriter
         var firstPageObject = font.IsUsed ? 12 : 6; // the font takes six objects
         var size = firstPageObject + 3 * pages.Count;
 
-        var title = PdfSyntax.CleanMetadata(metadata.Title);
-        var author = PdfSyntax.CleanMetadata(metadata.Author);
-        var subject = PdfSyntax.CleanMetadata(metadata.Subject);
-        var created = PdfSyntax.ToSeconds(metadata.Created);
+        var meta = DocumentMetadata.Create(metadata.Title, metadata.Author, metadata.Subject, metadata.Created, creatorTool, Producer);
 
         var pdf = new PdfFileWriter(output);
         pdf.WriteHeader();
-        pdf.WriteObject(catalog,
-            $"<< /Type /Catalog /Pages {PdfFileWriter.Ref(pageTree)} /Metadata {PdfFileWriter.Ref(xmp)} " +
-            $"/OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier {PdfSyntax.TextString(OutputCondition)} " +
-            $"/RegistryName (http://www.color.org) /Info {PdfSyntax.TextString(OutputCondition)} " +
-            $"/DestOutputProfile {PdfFileWriter.Ref(icc)} >>] >>");
+        pdf.WriteObject(catalog, PdfAParts.Catalog(pageTree, xmp, icc));
         var kids = string.Join(" ", Enumerable.Range(0, pages.Count).Select(i => PdfFileWriter.Ref(firstPageObject + 3 * i)));
         pdf.WriteObject(pageTree, $"<< /Type /Pages /Kids [{kids}] /Count {pages.Count.ToString(CultureInfo.InvariantCulture)} >>");
-        pdf.WriteObject(info, InfoDictionary(title, author, subject, created));
-        pdf.WriteStream(xmp, " /Type /Metadata /Subtype /XML", XmpPacket(title, author, subject, created)); // uncompressed (6.6.2.1)
-        pdf.WriteFlateStream(icc, " /N 3", SrgbProfile.Value);
+        pdf.WriteObject(info, PdfAParts.InfoDictionary(meta));
+        pdf.WriteStream(xmp, " /Type /Metadata /Subtype /XML", PdfAParts.XmpPacket(meta)); // uncompressed (6.6.2.1)
+        PdfAParts.WriteOutputProfile(pdf, icc);
 
         for (var i = 0; i < layouts.Length; i++)
         {
@@ -93,76 +88,16 @@ public sealed class SearchablePdfAWriter : IPdfAWriter
         if (font.IsUsed)
             font.Write(pdf, fontObject);
 
-        pdf.WriteTrailer(size, catalog, info, DocumentId(pages, layouts, title, author, subject, created));
+        pdf.WriteTrailer(size, catalog, info, DocumentId(pages, layouts, meta));
     }
-
-    private static string InfoDictionary(string title, string author, string subject, DateTimeOffset created)
-    {
-        var sb = new StringBuilder("<<");
-        if (title.Length > 0)
-            sb.Append(" /Title ").Append(PdfSyntax.TextString(title));
-        if (author.Length > 0)
-            sb.Append(" /Author ").Append(PdfSyntax.TextString(author));
-        if (subject.Length > 0)
-            sb.Append(" /Subject ").Append(PdfSyntax.TextString(subject));
-        sb.Append(" /Creator ").Append(PdfSyntax.TextString(CreatorTool))
-          .Append(" /Producer ").Append(PdfSyntax.TextString(Producer))
-          .Append(" /CreationDate ").Append(PdfSyntax.TextString(PdfSyntax.PdfDate(created)))
-          .Append(" /ModDate ").Append(PdfSyntax.TextString(PdfSyntax.PdfDate(created)))
-          .Append(" >>");
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// The XMP packet: PDF/A identification and the same title, author, subject, tool, producer and dates as the Info dictionary
-    /// (PDF/A-2 6.6.2.3.1), in predefined schemas only, so no extension schema is needed. The rendition is not modified
-    /// after it is made, so ModifyDate and MetadataDate equal CreateDate, which keeps the output a pure function of its input.
-    /// </summary>
-    private static byte[] XmpPacket(string title, string author, string subject, DateTimeOffset created)
-    {
-        var date = PdfSyntax.XmpDate(created);
-        var sb = new StringBuilder();
-        sb.Append("<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n")
-          .Append("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n")
-          .Append(" <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n")
-          .Append("  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n")
-          .Append("   <pdfaid:part>2</pdfaid:part>\n")
-          .Append("   <pdfaid:conformance>B</pdfaid:conformance>\n")
-          .Append("  </rdf:Description>\n")
-          .Append("  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n")
-          .Append("   <dc:format>application/pdf</dc:format>\n");
-        if (title.Length > 0)
-            sb.Append("   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">").Append(Xml(title)).Append("</rdf:li></rdf:Alt></dc:title>\n");
-        if (author.Length > 0)
-            sb.Append("   <dc:creator><rdf:Seq><rdf:li>").Append(Xml(author)).Append("</rdf:li></rdf:Seq></dc:creator>\n");
-        if (subject.Length > 0)
-            sb.Append("   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">").Append(Xml(subject)).Append("</rdf:li></rdf:Alt></dc:description>\n");
-        sb.Append("  </rdf:Description>\n")
-          .Append("  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n")
-          .Append("   <xmp:CreatorTool>").Append(Xml(CreatorTool)).Append("</xmp:CreatorTool>\n")
-          .Append("   <xmp:CreateDate>").Append(date).Append("</xmp:CreateDate>\n")
-          .Append("   <xmp:ModifyDate>").Append(date).Append("</xmp:ModifyDate>\n")
-          .Append("   <xmp:MetadataDate>").Append(date).Append("</xmp:MetadataDate>\n")
-          .Append("  </rdf:Description>\n")
-          .Append("  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n")
-          .Append("   <pdf:Producer>").Append(Xml(Producer)).Append("</pdf:Producer>\n")
-          .Append("  </rdf:Description>\n")
-          .Append(" </rdf:RDF>\n")
-          .Append("</x:xmpmeta>\n");
-        for (var i = 0; i < 20; i++) // padding so that the packet can be edited in place (XMP part 1, 7.3.3)
-            sb.Append(' ', 99).Append('\n');
-        sb.Append("<?xpacket end=\"w\"?>");
-        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(sb.ToString());
-    }
-
-    private static string Xml(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>The file identifier: a hash of everything that determines the file, so equal input gives an equal file.</summary>
-    private static byte[] DocumentId(IReadOnlyList<OcrPage> pages, PageLayout[] layouts, string title, string author, string subject, DateTimeOffset created)
+    private static byte[] DocumentId(IReadOnlyList<OcrPage> pages, PageLayout[] layouts, DocumentMetadata m)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\u0001', title, author, subject, PdfSyntax.PdfDate(created), Producer)));
+        hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\u0001', m.Title, m.Author, m.Subject, PdfSyntax.PdfDate(m.Created), m.Producer)));
+        if (m.CreatorTool != CreatorTool) // the OCR renditions' identifiers stay what they were
+            hash.AppendData(Encoding.UTF8.GetBytes(m.CreatorTool));
         for (var i = 0; i < pages.Count; i++)
         {
             hash.AppendData(SHA256.HashData(pages[i].JpegImage));

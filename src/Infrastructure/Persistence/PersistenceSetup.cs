@@ -48,6 +48,8 @@ public static class PersistenceSetup
         services.AddSingleton<IArchiveMessages, Xdomea.ArchiveMessages>();
         services.AddSingleton<IContentReferences, Xdomea.ContentReferences>();
         services.AddSingleton<ExportJobCancellations>();
+        services.AddSingleton<IArchivalRenditions, Pdf.ArchivalRenditions>();
+        services.AddSingleton<IDisposalCertificateWriter, Pdf.DisposalCertificateWriter>();
 
         services.AddMarten(opts =>
             {
