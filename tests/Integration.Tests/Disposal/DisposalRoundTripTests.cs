@@ -58,6 +58,9 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
 
     private static void AssertSchemaValid(byte[] xml, string messageType)
     {
+        // CI validates every produced message once more with xmllint (.ci/xmllint-xdomea).
+        if (Environment.GetEnvironmentVariable("ECASE_XDOMEA_OUT") is { Length: > 0 } keep)
+            System.IO.File.WriteAllBytes(System.IO.Path.Combine(keep, $"{messageType}-{Guid.NewGuid():N}.xml"), xml);
         var result = XdomeaSchemas.Read(new System.IO.MemoryStream(xml));
         Assert.True(result.Ok, string.Join("\n", result.Problems.Select(p => $"{p.Line}: {p.Message}")));
         Assert.Equal(messageType, result.MessageType);
@@ -254,6 +257,18 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
         await app.WaitForSearchAsync();
         var hits = await (await Registrar.GetAsync("/api/search?q=Sondernutzung")).ReadAsync<JsonElement>();
         Assert.Equal(0, hits.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_offer_is_written_in_xdomea_3_0_0_on_request()
+    {
+        var file = await DueFileAsync(("Alt.txt", "text/plain", Text("Altakte")));
+        var started = await (await Registrar.PostJsonAsync("/api/disposal/processes", new { fileIds = new[] { file }, version = "3.0.0" })).ReadAsync<DisposalStarted>();
+        var offer = await MessageAsync(Registrar, started.ProcessId, "0501");
+        AssertSchemaValid(offer, "Aussonderung.Anbieteverzeichnis.0501");
+        Assert.Contains("urn:xoev-de:xdomea:schema:3.0.0", Encoding.UTF8.GetString(offer), StringComparison.Ordinal);
+        var refused = await (await Registrar.PostJsonAsync("/api/disposal/processes", new { fileIds = new[] { file }, version = "4.0.0" })).ProblemAsync(400);
+        Assert.Equal("xdomea-version-unsupported", refused.Code());
     }
 
     [Fact]
