@@ -43,6 +43,7 @@ public static class PersistenceSetup
         services.AddSingleton<IPdfAWriter, Pdf.SearchablePdfAWriter>();
         services.AddSingleton<IPdfAConverter, Pdf.GhostscriptPdfAConverter>();
         services.AddSingleton<IPdfRasterizer, Pdf.GhostscriptPdfAConverter>();
+        services.AddSingleton<Xdomea.ITransferPackageBuilder, Xdomea.TransferPackageBuilder>();
 
         services.AddMarten(opts =>
             {
