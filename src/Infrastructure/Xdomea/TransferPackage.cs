@@ -30,7 +30,7 @@ public sealed class TransferPackageException(string code, string message) : Exce
     public string Code { get; } = code;
 }
 
-/// <summary>Names inside and of the Aussonderung.Aussonderung.0503 container (XDOMEA.md, ADR 0017).</summary>
+/// <summary>Names inside and of the Aussonderung.Aussonderung.0503 container (XDOMEA.md, ADR 0016).</summary>
 public static class TransferPackage
 {
     public const string MessageType = "Aussonderung.Aussonderung.0503";

@@ -15,7 +15,7 @@ using Stream = System.IO.Stream;
 namespace ECase.Infrastructure.Xdomea;
 
 /// <summary>
-/// Builds the xdomea 0503 container (ADR 0017): the primary files, streamed from the content store (which verifies
+/// Builds the xdomea 0503 container (ADR 0016): the primary files, streamed from the content store (which verifies
 /// each blob's hash as it is read) into stored ZIP entries with a pooled buffer; the message, written with an
 /// XmlWriter into its entry; the integrity evidence; and a SHA-256 manifest of all of them. Memory is bounded by
 /// the metadata of the selection (O(1) per document version), never by content.
@@ -23,6 +23,9 @@ namespace ECase.Infrastructure.Xdomea;
 public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore content, IIntegrityService integrity, TimeProvider clock) : ITransferPackageBuilder
 {
     private const int BufferSize = 256 * 1024;
+
+    /// <summary>Writeback of the container is started every this many bytes, so the final fsync does not wait for all of it.</summary>
+    private const long WritebackBytes = 32L * 1024 * 1024;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -84,6 +87,7 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
             manifest.Add((integrityEntry, WriteEntry(zip, integrityEntry, entryTime, stream => JsonSerializer.Serialize(stream, evidence, Json))));
 
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            long writtenBack = 0;
             try
             {
                 reporter.Report(force: true);
@@ -94,6 +98,11 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
                         ct.ThrowIfCancellationRequested();
                         await CopyAsync(zip, format, entryTime, buffer, reporter, ct);
                         manifest.Add((format.EntryName, format.Content.Sha256));
+                        if (reporter.BytesDone - writtenBack >= WritebackBytes)
+                        {
+                            Content.FsyncNative.StartWriteback(output.SafeFileHandle);
+                            writtenBack = reporter.BytesDone;
+                        }
                     }
 
                     reporter.ObjectDone();
@@ -228,6 +237,8 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
         private long _last = Stopwatch.GetTimestamp();
         private int _objects;
         private long _bytes;
+
+        public long BytesDone => _bytes;
 
         public void Bytes(long n)
         {
