@@ -184,6 +184,7 @@ public static class ExportBenchmark
             ["Integrity:ChainIntervalMs"] = "0",
             ["Integrity:SealIntervalSeconds"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:ECase.Infrastructure.Signatures.ServerSigner"] = "Error", // "created a self-signed key": expected here
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddECaseCore();
@@ -218,6 +219,7 @@ public static class ExportBenchmark
             Memory.TrimNative();
             var reset = Memory.ResetPeak();
             var rssBefore = Memory.StatusKb("VmRSS");
+            var heapBefore = GC.GetGCMemoryInfo();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             using var sampler = new Memory.Sampler();
             var cpu = new CpuMeter(null);
@@ -235,10 +237,11 @@ public static class ExportBenchmark
                 $"= {docs / seconds:0.0} docs/s, {contentBytes / 1e6 / seconds:0.0} MB/s; {reports} progress reports; machine {use.MachineBusyCores:0.00} cores busy (bench {use.BenchCores:0.00}, postgres {use.PostgresCores ?? 0:0.00})"));
             Console.WriteLine(string.Create(inv,
                 $"[{docs}] memory: peak RSS {peakKb / 1024.0:0.0} MB ({(reset ? "VmHWM after reset" : "sampled, VmHWM reset unavailable")}; sampled {sampled / 1024.0:0.0} MB), " +
-                $"RSS before {rssBefore / 1024.0:0.0} MB, +{(peakKb - rssBefore) / 1024.0:0.0} MB during the build; {allocated:0.0} MB allocated on the managed heap"));
+                $"RSS before {rssBefore / 1024.0:0.0} MB (managed heap {heapBefore.HeapSizeBytes / 1048576.0:0.0} MB live, {heapBefore.TotalCommittedBytes / 1048576.0:0.0} MB committed), " +
+                $"+{(peakKb - rssBefore) / 1024.0:0.0} MB during the build; {allocated:0.0} MB allocated on the managed heap during the build"));
             if (result.Documents != docs || result.PrimaryFiles != docs || result.Warnings.Count > 0)
                 throw new InvalidOperationException($"unexpected package: {result.Documents} documents, {result.PrimaryFiles} primary files, warnings: {string.Join("; ", result.Warnings)}");
-            Check(output, processId, docs);
+            Check(output, processId, docs, result.ZipSha256);
             if (o.Keep is { } keep)
             {
                 System.IO.File.Copy(output, System.IO.Path.Combine(keep, TransferPackage.ContainerName(processId)), overwrite: true);
@@ -351,8 +354,14 @@ public static class ExportBenchmark
     }
 
     /// <summary>After the measurement: the container holds message, manifest, evidence and one primary file per document, and the message is schema-valid (streamed).</summary>
-    private static void Check(string path, Guid processId, int docs)
+    private static void Check(string path, Guid processId, int docs, string zipSha256)
     {
+        using (var file = System.IO.File.OpenRead(path))
+        {
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+            if (sha != zipSha256) throw new InvalidOperationException($"the container hashes to {sha}, the builder said {zipSha256}");
+        }
+
         using var zip = ZipFile.OpenRead(path);
         if (zip.Entries.Count != docs + 3) throw new InvalidOperationException($"{zip.Entries.Count} entries, expected {docs + 3}");
         var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = XdomeaSchemas.For(XdomeaVersion.V3_1_0), DtdProcessing = DtdProcessing.Prohibit };
@@ -366,7 +375,7 @@ public static class ExportBenchmark
         }
 
         if (errors > 0) throw new InvalidOperationException($"the message has {errors} schema errors");
-        Console.WriteLine($"[check] {zip.Entries.Count} entries; message valid against the xdomea 3.1.0 schema");
+        Console.WriteLine($"[check] SHA-256 as reported; {zip.Entries.Count} entries; message valid against the xdomea 3.1.0 schema");
     }
 
     /// <summary>The baseline: <c>zip -0 -q -j OUT -@</c> over the same blob files (names on stdin), into the same temp folder.</summary>

@@ -50,15 +50,9 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
 
         try
         {
-            var primaryFiles = await WriteZipAsync(selection, outputPath, files, evidence, at, progress, ct);
-            long zipBytes;
-            string zipSha256;
-            await using (var written = new FileStream(outputPath, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.Read, BufferSize, System.IO.FileOptions.SequentialScan))
-            {
-                zipBytes = written.Length;
-                zipSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(written, ct));
-            }
-
+            // Copying is blocking file I/O for seconds to minutes: on a thread of its own, not on the pool's.
+            var (primaryFiles, zipBytes, zipSha256) = await Task.Factory.StartNew(
+                () => WriteZip(selection, outputPath, files, evidence, at, progress, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             var cases = files.SelectMany(f => f.Cases).ToList();
             var documents = cases.SelectMany(c => c.Documents).ToList();
             IReadOnlyList<Guid> ids = [.. files.SelectMany(f => (IEnumerable<Guid>)[f.Metadata.Id, .. f.Cases.SelectMany(c => (IEnumerable<Guid>)[c.Metadata.Id, .. c.Documents.Select(d => d.Id)])])];
@@ -67,12 +61,24 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
         catch
         {
             // Never a half-written container where the caller looks for a finished one.
-            System.IO.File.Delete(outputPath);
+            DeleteQuietly(outputPath);
             throw;
         }
     }
 
-    private async Task<int> WriteZipAsync(
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            System.IO.File.Delete(path);
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            // The original failure is what the caller needs to see (e.g. the folder does not exist).
+        }
+    }
+
+    private (int PrimaryFiles, long ZipBytes, string ZipSha256) WriteZip(
         TransferSelection selection, string outputPath, IReadOnlyList<PlannedFile> files, IntegrityEvidenceDocument evidence, DateTimeOffset at,
         IProgress<TransferProgress>? progress, CancellationToken ct)
     {
@@ -80,23 +86,23 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
         var reporter = new ProgressReporter(progress, formats.Count, formats.Sum(v => v.Formats.Sum(f => f.Content.Size)));
         var entryTime = TransferPlanner.AgencyTime(at);
         var manifest = new List<(string Name, string Sha256)>();
-        await using var output = new FileStream(outputPath, System.IO.FileMode.Create, System.IO.FileAccess.Write, System.IO.FileShare.None, 64 * 1024);
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8))
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
         {
-            var integrityEntry = TransferPackage.IntegrityEntry(selection.ProcessId);
-            manifest.Add((integrityEntry, WriteEntry(zip, integrityEntry, entryTime, stream => JsonSerializer.Serialize(stream, evidence, Json))));
-
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            long writtenBack = 0;
-            try
+            using var output = new FileStream(outputPath, System.IO.FileMode.Create, System.IO.FileAccess.Write, System.IO.FileShare.Read, 64 * 1024);
+            using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8))
             {
+                var integrityEntry = TransferPackage.IntegrityEntry(selection.ProcessId);
+                manifest.Add((integrityEntry, WriteEntry(zip, integrityEntry, entryTime, stream => JsonSerializer.Serialize(stream, evidence, Json))));
+
+                long writtenBack = 0;
                 reporter.Report(force: true);
                 foreach (var version in formats)
                 {
                     foreach (var format in version.Formats)
                     {
                         ct.ThrowIfCancellationRequested();
-                        await CopyAsync(zip, format, entryTime, buffer, reporter, ct);
+                        Copy(zip, format, entryTime, buffer, reporter, ct);
                         manifest.Add((format.EntryName, format.Content.Sha256));
                         if (reporter.BytesDone - writtenBack >= WritebackBytes)
                         {
@@ -107,46 +113,65 @@ public sealed class TransferPackageBuilder(IDocumentStore store, IContentStore c
 
                     reporter.ObjectDone();
                 }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
+
+                ct.ThrowIfCancellationRequested();
+                var messageEntry = TransferPackage.MessageEntry(selection.ProcessId);
+                manifest.Add((messageEntry, WriteEntry(zip, messageEntry, entryTime, stream =>
+                {
+                    using var xml = XmlWriter.Create(stream, TransferMessage.Settings);
+                    TransferMessage.Write(xml, selection, at, files);
+                })));
+
+                WriteEntry(zip, TransferPackage.ManifestEntry(selection.ProcessId), entryTime, stream =>
+                {
+                    using var text = new System.IO.StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+                    foreach (var (name, sha) in manifest) text.WriteLine($"{sha}  {name}");
+                });
             }
 
+            // The caller renames the file into place and may delete the sources after the archive confirms: durable first.
+            output.Flush(flushToDisk: true);
+            var (zipBytes, zipSha256) = HashFile(outputPath, buffer, ct);
+            reporter.Report(force: true);
+            return (formats.Sum(v => v.Formats.Count), zipBytes, zipSha256);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The finished container, read back once from the page cache (its local headers were patched after each entry, so it could not be hashed while written).</summary>
+    private static (long Bytes, string Sha256) HashFile(string path, byte[] buffer, CancellationToken ct)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var file = new FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.Read, System.IO.FileShare.ReadWrite, bufferSize: 0, System.IO.FileOptions.SequentialScan);
+        long total = 0;
+        int read;
+        while ((read = file.Read(buffer, 0, BufferSize)) > 0)
+        {
             ct.ThrowIfCancellationRequested();
-            var messageEntry = TransferPackage.MessageEntry(selection.ProcessId);
-            manifest.Add((messageEntry, WriteEntry(zip, messageEntry, entryTime, stream =>
-            {
-                using var xml = XmlWriter.Create(stream, TransferMessage.Settings);
-                TransferMessage.Write(xml, selection, at, files);
-            })));
-
-            WriteEntry(zip, TransferPackage.ManifestEntry(selection.ProcessId), entryTime, stream =>
-            {
-                using var text = new System.IO.StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
-                foreach (var (name, sha) in manifest) text.WriteLine($"{sha}  {name}");
-            });
+            sha.AppendData(buffer, 0, read);
+            total += read;
         }
 
-        // The caller renames the file into place and may delete the sources after the archive confirms: durable first.
-        output.Flush(flushToDisk: true);
-        reporter.Report(force: true);
-        return formats.Sum(v => v.Formats.Count);
+        return (total, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
     /// <summary>One primary file: read from the store (hash verified at its end), stored uncompressed unless it is text.</summary>
-    private async Task CopyAsync(ZipArchive zip, PlannedFormat format, DateTimeOffset entryTime, byte[] buffer, ProgressReporter reporter, CancellationToken ct)
+    private void Copy(ZipArchive zip, PlannedFormat format, DateTimeOffset entryTime, byte[] buffer, ProgressReporter reporter, CancellationToken ct)
     {
         var entry = zip.CreateEntry(format.EntryName, TransferFormats.Compressible(format.Content.MediaType) ? CompressionLevel.Fastest : CompressionLevel.NoCompression);
         entry.LastWriteTime = entryTime;
         var sniffer = format.Rendition is null && format.Content.MediaType == "application/pdf" ? new TransferFormats.PdfSniffer() : null;
         long copied = 0;
-        await using (var source = content.OpenRead(format.Content.Sha256))
-        await using (var target = entry.Open())
+        using (var source = content.OpenRead(format.Content.Sha256))
+        using (var target = entry.Open())
         {
             int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+            while ((read = source.Read(buffer, 0, BufferSize)) > 0)
             {
+                ct.ThrowIfCancellationRequested();
                 sniffer?.Observe(buffer.AsSpan(0, read));
                 target.Write(buffer, 0, read);
                 copied += read;
