@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+
+[assembly: InternalsVisibleTo("ECase.Disposal.Tests")]
 
 namespace ECase.Infrastructure.Xdomea;
 
