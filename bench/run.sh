@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ECase benchmarks: bench/run.sh NAME [--quick] [options]   (NAME: append, ocr, search, verify; options: see bench/README.md)
+# ECase benchmarks: bench/run.sh NAME [--quick] [options]   (NAME: append, ocr, search, verify, export; options: see bench/README.md)
 # Starts the project-local PostgreSQL if it is not running (and stops it at the end only then), builds Release, runs.
 set -euo pipefail
 
@@ -32,6 +32,17 @@ fi
 # ocr: installs the Tesseract CLI and OCRmyPDF for the comparison (bench/ocr-setup.sh). One OpenMP thread per Tesseract
 # for the ECase process (its engine also sets this itself), the CLI and OCRmyPDF alike: on 2 cores they would compete.
 if [ "$1" = ocr ]; then . "$BENCH/ocr-setup.sh"; export OMP_THREAD_LIMIT=1; fi
+
+# export: its baseline is `zip -0` over the same files (Debian package zip).
+if [ "$1" = export ] && ! command -v zip >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing zip (the baseline of the export benchmark)"
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zip >/dev/null; } \
+      || { log "could not install zip"; exit 1; }
+  else
+    log "zip is missing (run as root or apt-get install zip)"; exit 1
+  fi
+fi
 
 build() { local out; out="$(dotnet build "$1" -c Release -v quiet -nologo 2>&1)" || { printf '%s\n' "$out" >&2; exit 1; }; }
 log "building Release (src/Api, bench/ECase.Bench)"

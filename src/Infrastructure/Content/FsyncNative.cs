@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace ECase.Infrastructure.Content;
 
-/// <summary>fsync of a directory (.NET cannot open one as a file handle), so that a rename into it is durable.</summary>
+/// <summary>
+/// fsync of a directory (.NET cannot open one as a file handle), so that a rename into it is durable; and early writeback
+/// of a large file being written, so that its final fsync waits only for the tail.
+/// </summary>
 internal static partial class FsyncNative
 {
     private const int ReadOnly = 0;
@@ -16,6 +19,27 @@ internal static partial class FsyncNative
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    private const uint SyncFileRangeWrite = 2; // SYNC_FILE_RANGE_WRITE: start writeback of dirty pages, do not wait
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(int fd, long offset, long nbytes, uint flags);
+
+    /// <summary>Starts writing the file's dirty pages to disk and returns at once (Linux; elsewhere nothing). Best effort: a failure only means the final fsync does the work.</summary>
+    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            _ = SyncFileRange((int)file.DangerousGetHandle(), 0, 0, SyncFileRangeWrite);
+        }
+        finally
+        {
+            if (added) file.DangerousRelease();
+        }
+    }
 
     public static void FsyncDirectory(string path)
     {

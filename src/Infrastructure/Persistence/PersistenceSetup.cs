@@ -50,6 +50,8 @@ public static class PersistenceSetup
         services.AddSingleton<ExportJobCancellations>();
         services.AddSingleton<IArchivalRenditions, Pdf.ArchivalRenditions>();
         services.AddSingleton<IDisposalCertificateWriter, Pdf.DisposalCertificateWriter>();
+        services.AddSingleton<Xdomea.ITransferPackageBuilder, Xdomea.TransferPackageBuilder>();
+        services.AddSingleton<ITransferPackages, Xdomea.TransferPackages>();
 
         services.AddMarten(opts =>
             {

@@ -38,44 +38,54 @@ public static class OfferList
 
     private static XElement File(XNamespace x, OfferedFile f) =>
         new(x + "Akte",
-            Identification(x, f.Id),
-            new XElement(x + "AllgemeineMetadaten",
-                new XElement(x + "Betreff", f.Title),
-                new XElement(x + "Kennzeichen", f.Reference),
-                Code(x, "Vertraulichkeitsstufe", "vertraulichkeitsstufe", ConfidentialityCode(f.Confidentiality)),
-                Code(x, "Medium", "medium", "001"),
-                new XElement(x + "Aktenplaneinheit",
-                    new XElement(x + "Kennzeichen", f.PlanCode),
-                    f.PlanTitle.Length > 0 ? new XElement(x + "Inhaltsangabe", f.PlanTitle) : null)),
-            new XElement(x + "ArchivspezifischeMetadaten",
-                new XElement(x + "Aufbewahrungsdauer",
-                    f.RetentionYears is { } years ? new XElement(x + "AnzahlJahre", years) : new XElement(x + "Unbefristet", "1")),
-                new XElement(x + "Aussonderungsart", Code(x, "Aussonderungsart", "aussonderungsart", DisposalCode(f.Disposal))),
-                f.RetentionEndsOn is { } end ? new XElement(x + "Aufbewahrungsende", Date(end)) : null),
-            Period(x, f.Begin, f.ClosedOn),
+            FileMetadata(x, f),
             f.Cases.Count == 0 ? null : new XElement(x + "Akteninhalt", f.Cases.Select(c => Case(x, c, f.Reference))));
 
-    private static XElement Case(XNamespace x, OfferedCase c, string reference) =>
-        new(x + "Vorgang",
-            Identification(x, c.Id),
-            new XElement(x + "AllgemeineMetadaten",
-                new XElement(x + "Betreff", c.Title),
-                new XElement(x + "Kennzeichen", reference)),
-            new XElement(x + "ZdA", c.ClosedOn is null ? "false" : "true"),
-            c.ClosedOn is { } closed ? new XElement(x + "ZdADatum", Date(closed)) : null,
-            Period(x, c.Begin, c.ClosedOn));
+    private static XElement Case(XNamespace x, OfferedCase c, string reference) => new(x + "Vorgang", CaseMetadata(x, c, reference));
 
-    private static XElement Identification(XNamespace x, Guid id) => new(x + "Identifikation", new XElement(x + "ID", id.ToString()));
+    /// <summary>An Akte's elements up to its Laufzeit, in schema order; the 0503 writes the same (<see cref="TransferPackageBuilder"/>).</summary>
+    internal static IEnumerable<XElement> FileMetadata(XNamespace x, OfferedFile f) =>
+    [
+        Identification(x, f.Id),
+        new XElement(x + "AllgemeineMetadaten",
+            new XElement(x + "Betreff", f.Title),
+            new XElement(x + "Kennzeichen", f.Reference),
+            Code(x, "Vertraulichkeitsstufe", "vertraulichkeitsstufe", ConfidentialityCode(f.Confidentiality)),
+            Code(x, "Medium", "medium", "001"),
+            new XElement(x + "Aktenplaneinheit",
+                new XElement(x + "Kennzeichen", f.PlanCode),
+                f.PlanTitle.Length > 0 ? new XElement(x + "Inhaltsangabe", f.PlanTitle) : null)),
+        new XElement(x + "ArchivspezifischeMetadaten",
+            new XElement(x + "Aufbewahrungsdauer",
+                f.RetentionYears is { } years ? new XElement(x + "AnzahlJahre", years) : new XElement(x + "Unbefristet", "1")),
+            new XElement(x + "Aussonderungsart", Code(x, "Aussonderungsart", "aussonderungsart", DisposalCode(f.Disposal))),
+            f.RetentionEndsOn is { } end ? new XElement(x + "Aufbewahrungsende", Date(end)) : null),
+        Period(x, f.Begin, f.ClosedOn),
+    ];
 
-    private static XElement Period(XNamespace x, DateOnly begin, DateOnly? end) =>
+    /// <summary>A Vorgang's elements up to its Laufzeit, in schema order (shared with the 0503).</summary>
+    internal static IEnumerable<XElement> CaseMetadata(XNamespace x, OfferedCase c, string reference) =>
+    [
+        Identification(x, c.Id),
+        new XElement(x + "AllgemeineMetadaten",
+            new XElement(x + "Betreff", c.Title),
+            new XElement(x + "Kennzeichen", reference)),
+        new XElement(x + "ZdA", c.ClosedOn is null ? "false" : "true"),
+        .. c.ClosedOn is { } closed ? [new XElement(x + "ZdADatum", Date(closed))] : Array.Empty<XElement>(),
+        Period(x, c.Begin, c.ClosedOn),
+    ];
+
+    internal static XElement Identification(XNamespace x, Guid id) => new(x + "Identifikation", new XElement(x + "ID", id.ToString()));
+
+    internal static XElement Period(XNamespace x, DateOnly begin, DateOnly? end) =>
         new(x + "Laufzeit", new XElement(x + "Beginn", Date(begin)), end is { } e ? new XElement(x + "Ende", Date(e)) : null);
 
-    private static XElement Code(XNamespace x, string element, string list, string value) =>
+    internal static XElement Code(XNamespace x, string element, string list, string value) =>
         new(x + element,
             new XAttribute("listURI", $"urn:xoev-de:xdomea:codeliste:{list}"), new XAttribute("listVersionID", "1.0"),
             new XElement("code", value));
 
-    private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Vertraulichkeitsstufe codes: 001 geheim, 002 NfD, 003 offen, 004 streng geheim, 005 vertraulich.</summary>
     public static string ConfidentialityCode(Confidentiality c) => c switch
