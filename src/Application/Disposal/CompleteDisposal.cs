@@ -174,14 +174,14 @@ public static class CompleteDisposalHandler
 
 public static class DeleteDisposedContentHandler
 {
-    public static void Handle(
+    public static async Task Handle(
         DeleteDisposedContent message, IContentStore store, IOptions<DisposalOptions> options, IOptions<ContentStoreOptions> content, IDocumentStore documents,
-        ILogger<DeleteDisposedContent> logger)
+        ILogger<DeleteDisposedContent> logger, CancellationToken ct)
     {
         foreach (var hash in message.Hashes) store.Delete(hash);
         // The transfer containers hold copies of the transferred content: they go too.
-        using var query = documents.QuerySession();
-        foreach (var job in query.Query<ExportJob>().Where(j => j.ProcessId == message.ProcessId).ToList())
+        await using var query = documents.QuerySession();
+        foreach (var job in await query.Query<ExportJob>().Where(j => j.ProcessId == message.ProcessId).ToListAsync(ct))
         {
             var folder = System.IO.Path.Combine(TransferPaths.Folder(options.Value, content.Value), job.Id.ToString("N"));
             if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);

@@ -175,7 +175,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
             Assert.Equal(entries.Keys.Except([manifestName]).OrderBy(n => n), manifest.Keys.OrderBy(n => n));
             Assert.All(manifest, m => Assert.Equal(m.Value, Convert.ToHexStringLower(SHA256.HashData(entries[m.Key]))));
 
-            // Each transferred version (the PDF and two text notes) has a PDF/A primary file that passes the offline checks.
+            // Each transferred version (F1's PDF, F3's text note; F1's note is in the V case) has a PDF/A primary file that passes the offline checks.
             var pdfa = 0;
             foreach (var (name, bytes) in entries.Where(e => e.Key.EndsWith(".pdf", StringComparison.Ordinal)))
             {
@@ -184,6 +184,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
                 try
                 {
                     var (_, meta) = await Tool.RunAsync("pdfinfo", "-meta", path);
+                    output.WriteLine($"{name}: {bytes.Length} bytes, PDF/A: {meta.Contains("pdfaid", StringComparison.Ordinal)}");
                     if (!meta.Contains("pdfaid", StringComparison.Ordinal)) continue;
                     pdfa++;
                     var (exit, check) = await Tool.RunAsync("qpdf", "--check", path);
@@ -198,7 +199,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
                 }
             }
 
-            Assert.Equal(3, pdfa);
+            Assert.Equal(2, pdfa);
         }
 
         // The archive's receipt (0507) and import confirmation (0506).
@@ -244,9 +245,11 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
             Assert.True(exit == 0, check);
             var (_, text) = await Tool.RunAsync("pdftotext", certificate, "-");
             var references = await Task.WhenAll(new[] { f1, f2, f3 }.Select(async f => (await (await Registrar.GetAsync($"/api/files/{f}")).ReadAsync<JsonElement>()).GetProperty("file").GetProperty("reference").GetString()!));
-            Assert.All(references, r => Assert.Contains(r, text, StringComparison.Ordinal));
-            Assert.Contains("StAM 1/2026", text, StringComparison.Ordinal);
-            Assert.Contains("Klage VG Musterstadt 4 K 12/26", text, StringComparison.Ordinal);
+            // Table cells wrap long references; compare without white space.
+            static string Flat(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s+", "");
+            Assert.All(references, r => Assert.Contains(r, Flat(text), StringComparison.Ordinal));
+            Assert.Contains("StAM1/2026", Flat(text), StringComparison.Ordinal);
+            Assert.Contains(Flat("Klage VG Musterstadt 4 K 12/26"), Flat(text), StringComparison.Ordinal);
         }
         finally
         {
