@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,13 +17,25 @@ public static class ChainHash
 
     public static byte[] Genesis => new byte[Size];
 
-    public static byte[] Next(ReadOnlySpan<byte> previous, string canonical)
+    public static byte[] Next(ReadOnlySpan<byte> previous, string canonical) => Next(previous, Encoding.UTF8.GetBytes(canonical));
+
+    /// <param name="canonical">The canonical form in UTF-8.</param>
+    public static byte[] Next(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> canonical)
     {
         if (previous.Length != Size) throw new ArgumentException("A chain hash has 32 bytes.", nameof(previous));
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Domain);
-        sha.AppendData(previous);
-        sha.AppendData(Encoding.UTF8.GetBytes(canonical));
-        return sha.GetHashAndReset();
+        // One contiguous buffer and one-shot hashing: verify hashes every stored event, this is its inner loop.
+        var length = Domain.Length + Size + canonical.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Domain.CopyTo(buffer, 0);
+            previous.CopyTo(buffer.AsSpan(Domain.Length));
+            canonical.CopyTo(buffer.AsSpan(Domain.Length + Size));
+            return SHA256.HashData(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
