@@ -15,6 +15,9 @@ public static class ChainHash
 
     private static readonly byte[] Domain = "ecase-chain-1\0"u8.ToArray();
 
+    [ThreadStatic]
+    private static IncrementalHash? _sha;
+
     public static byte[] Genesis => new byte[Size];
 
     public static byte[] Next(ReadOnlySpan<byte> previous, string canonical) => Next(previous, Encoding.UTF8.GetBytes(canonical));
@@ -23,7 +26,8 @@ public static class ChainHash
     public static byte[] Next(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> canonical)
     {
         if (previous.Length != Size) throw new ArgumentException("A chain hash has 32 bytes.", nameof(previous));
-        // One contiguous buffer and one-shot hashing: verify hashes every stored event, this is its inner loop.
+        // verify hashes every stored event, this is its inner loop: one contiguous buffer, and a hash context per thread
+        // that is reset rather than created and freed for every event.
         var length = Domain.Length + Size + canonical.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -31,7 +35,9 @@ public static class ChainHash
             Domain.CopyTo(buffer, 0);
             previous.CopyTo(buffer.AsSpan(Domain.Length));
             canonical.CopyTo(buffer.AsSpan(Domain.Length + Size));
-            return SHA256.HashData(buffer.AsSpan(0, length));
+            var sha = _sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(buffer, 0, length);
+            return sha.GetHashAndReset();
         }
         finally
         {
