@@ -132,7 +132,7 @@ public sealed partial class IntegrityService
             var (stream, version, sequence, id, type) = (reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4));
             var canonical = render
                 ? CanonicalText.Render(sequence, id, stream, version, type, reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.GetFieldValue<DateTime>(7), reader.GetString(8))
+                    reader.GetFieldValue<DateTime>(7), reader.GetFieldValue<byte[]>(8))
                 : reader.GetFieldValue<byte[]>(5);
             yield return new EventRow(stream, version, sequence, id, type, canonical);
         }

@@ -230,7 +230,7 @@ public sealed class StoreVerificationTests : IAsyncLifetime
             while (await reader.ReadAsync())
             {
                 var rendered = CanonicalText.Render(reader.GetInt64(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetFieldValue<DateTime>(7), reader.GetString(8));
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetFieldValue<DateTime>(7), reader.GetFieldValue<byte[]>(8));
                 Assert.Equal(System.Text.Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(9)), System.Text.Encoding.UTF8.GetString(rendered));
                 compared++;
             }
