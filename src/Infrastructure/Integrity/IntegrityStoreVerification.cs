@@ -11,81 +11,174 @@ namespace ECase.Infrastructure.Integrity;
 
 /// <summary>
 /// <c>verify all</c>: the whole store in one ordered pass (ADR 0013). Four readers stream the <c>mt_streams</c> rows,
-/// chain records, seal leaves and events, all in (stream id, version) order, from one snapshot; each stream is checked
-/// as <see cref="VerifyFileAsync"/> checks it, each seal once, each distinct blob once. Only the streams with problems
-/// are then placed in their file.
+/// chain records, seal leaves and events, all in (stream id, version) order, from one snapshot (four per range of
+/// streams, one range per core); each stream is checked as <see cref="VerifyFileAsync"/> checks it, each seal once,
+/// each distinct blob once. Only the streams with problems are then placed in their file.
 /// </summary>
 public sealed partial class IntegrityService
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Streams from <see cref="From"/> (inclusive) to <see cref="To"/> (exclusive) in uuid order; null: open.</summary>
+    private sealed record StreamRange(Guid? From, Guid? To)
+    {
+        public string Condition(string column) =>
+            $"{column} IS NOT NULL{(From is { } from ? $" AND {column} >= '{from}'" : "")}{(To is { } to ? $" AND {column} < '{to}'" : "")}";
+    }
+
+    /// <summary>What the pass over one range of streams found.</summary>
+    private sealed class PassPart
+    {
+        public int Streams { get; private set; }
+
+        public int FileStreams { get; private set; }
+
+        public long Events { get; private set; }
+
+        public long Unchained { get; private set; }
+
+        public List<StreamResult> Failed { get; set; } = [];
+
+        public Dictionary<string, List<ContentUse>> Uses { get; } = [];
+
+        public List<string> BlobOrder { get; } = [];
+
+        public void Add(StreamResult r)
+        {
+            Streams++;
+            if (r.Kind == "file") FileStreams++;
+            Events += r.Events;
+            Unchained += r.Unchained;
+            if (!r.Intact) Failed.Add(r);
+            foreach (var use in r.Contents)
+            {
+                if (!Uses.TryGetValue(use.Sha256, out var list))
+                {
+                    Uses[use.Sha256] = list = [];
+                    BlobOrder.Add(use.Sha256);
+                }
+
+                list.Add(use);
+            }
+        }
+
+        public void Merge(PassPart other)
+        {
+            Streams += other.Streams;
+            FileStreams += other.FileStreams;
+            Events += other.Events;
+            Unchained += other.Unchained;
+            Failed.AddRange(other.Failed);
+            foreach (var sha in other.BlobOrder)
+            {
+                if (!Uses.TryGetValue(sha, out var list))
+                {
+                    Uses[sha] = list = [];
+                    BlobOrder.Add(sha);
+                }
+
+                list.AddRange(other.Uses[sha]);
+            }
+        }
+    }
 
     public async Task<StoreVerificationReport> VerifyAllAsync(bool content, IProgress<VerificationProgress>? progress, CancellationToken ct)
     {
         await EnsureSchemaAsync(ct);
         var watch = Stopwatch.StartNew();
         var lastReport = TimeSpan.MinValue;
-        long total = 0, events = 0, unchained = 0, bytes = 0;
-        int streams = 0, fileStreams = 0, seals, hashed = 0;
-        var failed = new List<StreamResult>();
-        var uses = new Dictionary<string, List<ContentUse>>();
-        var blobOrder = new List<string>();
-        void Report(string phase, long read, bool force = false)
+        var gate = new Lock();
+        long total = 0, read = 0, bytes = 0;
+        int seals, hashed = 0, blobCount = 0;
+        void Report(string phase, bool force = false)
         {
-            if (progress is null || (!force && watch.Elapsed - lastReport < ProgressInterval)) return;
-            lastReport = watch.Elapsed;
-            progress.Report(new VerificationProgress(phase, read, total, hashed, blobOrder.Count, bytes));
+            if (progress is null) return;
+            lock (gate)
+            {
+                if (!force && watch.Elapsed - lastReport < ProgressInterval) return;
+                lastReport = watch.Elapsed;
+                progress.Report(new VerificationProgress(phase, Interlocked.Read(ref read), total, hashed, blobCount, bytes));
+            }
         }
 
+        // The streams split into one range per core (up to four), each range its own four readers: the check of a
+        // stream is client CPU, and PostgreSQL streams the rows of each range on its own backend.
+        var parts = Math.Clamp(Environment.ProcessorCount, 1, 4);
         var sealProblems = new List<IntegrityProblem>();
-        await using (var snapshot = await SnapshotAsync(4, ct))
+        PassPart pass;
+        await using (var snapshot = await SnapshotAsync(4 * parts, ct))
         {
             var c = snapshot.Connections;
             total = await ScalarAsync<long>(c[0], $"SELECT count(*) FROM {sql.Events}", ct);
-            Report("chains", 0, force: true);
-            await StreamMerge.RunAsync(
-                RowsAsync(c[0], StreamRowsSql(""), ReadStreamRow, ct), RowsAsync(c[1], ChainRowsSql(""), ReadChainRow, ct),
-                RowsAsync(c[2], LeafRowsSql(""), ReadLeafRow, ct), EventRowsAsync(c[3], null, render: true, ct), _ => null, content,
-                r =>
+            Report("chains", force: true);
+            var ranges = await SplitAsync(c[0], parts, ct);
+            var found = await Task.WhenAll(ranges.Select((range, i) => Task.Run(
+                async () =>
                 {
-                    streams++;
-                    if (r.Kind == "file") fileStreams++;
-                    events += r.Events;
-                    unchained += r.Unchained;
-                    if (!r.Intact) failed.Add(r);
-                    foreach (var use in r.Contents)
-                    {
-                        if (!uses.TryGetValue(use.Sha256, out var list))
+                    var part = new PassPart();
+                    await StreamMerge.RunAsync(
+                        RowsAsync(c[4 * i], StreamRowsSql($"WHERE {range.Condition("id")}"), ReadStreamRow, ct),
+                        RowsAsync(c[(4 * i) + 1], ChainRowsSql($"WHERE {range.Condition("stream_id")}"), ReadChainRow, ct),
+                        RowsAsync(c[(4 * i) + 2], LeafRowsSql($"WHERE {range.Condition("stream_id")}"), ReadLeafRow, ct),
+                        EventRowsAsync(c[(4 * i) + 3], range.Condition("e.stream_id"), null, render: true, ct),
+                        _ => null, content, part.Add,
+                        n =>
                         {
-                            uses[use.Sha256] = list = [];
-                            blobOrder.Add(use.Sha256);
-                        }
-
-                        list.Add(use);
-                    }
+                            Interlocked.Add(ref read, n);
+                            Report("chains");
+                        },
+                        ct);
+                    return part;
                 },
-                read => Report("chains", read), ct);
-            if (failed.Count > 0) failed = await RecheckAsync(c[0], failed, ct);
-            Report("seals", events, force: true);
+                ct)));
+            pass = Combine(found);
+            blobCount = pass.BlobOrder.Count;
+            if (pass.Failed.Count > 0) pass.Failed = await RecheckAsync(c[0], pass.Failed, ct);
+            Report("seals", force: true);
             seals = await CheckSealsAsync(SealRowsAsync(c[0], null, ct), SealLeafRowsAsync(c[1], null, ct), linked: true, sealProblems, ct);
         }
 
         var bad = new List<(BlobCheck Blob, List<ContentUse> Uses)>();
         var buffer = new byte[256 * 1024];
-        foreach (var sha in blobOrder)
+        foreach (var sha in pass.BlobOrder)
         {
             var blob = await HashBlobAsync(sha, buffer, ct);
             hashed++;
             bytes += blob.Read;
-            if (blob.Kind is not null || uses[sha].Exists(u => u.Size != blob.Read)) bad.Add((blob, uses[sha]));
-            Report("content", events);
+            if (blob.Kind is not null || pass.Uses[sha].Exists(u => u.Size != blob.Read)) bad.Add((blob, pass.Uses[sha]));
+            Report("content");
         }
 
-        Report("content", events, force: true);
-        var (files, other) = await GroupByFileAsync(failed, bad, ct);
+        Report("content", force: true);
+        var (files, other) = await GroupByFileAsync(pass.Failed, bad, ct);
         other.AddRange(sealProblems);
         return new StoreVerificationReport(
-            files.Count == 0 && other.Count == 0, fileStreams, streams, events, unchained, seals, blobOrder.Count, bytes, watch.Elapsed.TotalSeconds,
-            files.FirstOrDefault()?.FirstMismatch ?? other.FirstOrDefault(), files, other);
+            files.Count == 0 && other.Count == 0, pass.FileStreams, pass.Streams, pass.Events, pass.Unchained, seals, pass.BlobOrder.Count, bytes,
+            watch.Elapsed.TotalSeconds, files.FirstOrDefault()?.FirstMismatch ?? other.FirstOrDefault(), files, other);
+    }
+
+    /// <summary>Up to <paramref name="parts"/> ranges with about as many streams each.</summary>
+    private async Task<List<StreamRange>> SplitAsync(NpgsqlConnection conn, int parts, CancellationToken ct)
+    {
+        var count = await ScalarAsync<long>(conn, $"SELECT count(*) FROM {sql.Streams}", ct);
+        var bounds = new List<Guid>();
+        for (var i = 1; i < parts; i++)
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT id FROM {sql.Streams} ORDER BY id OFFSET {count * i / parts} LIMIT 1", conn);
+            if (await cmd.ExecuteScalarAsync(ct) is Guid bound && (bounds.Count == 0 || bound != bounds[^1])) bounds.Add(bound);
+        }
+
+        return [.. Enumerable.Range(0, bounds.Count + 1).Select(i => new StreamRange(i == 0 ? null : bounds[i - 1], i == bounds.Count ? null : bounds[i]))];
+    }
+
+    /// <summary>The ranges' findings in range order, which is stream order: blobs keep the order of their first reference.</summary>
+    private static PassPart Combine(PassPart[] parts)
+    {
+        if (parts.Length == 1) return parts[0];
+        var all = new PassPart();
+        foreach (var part in parts)
+            all.Merge(part);
+        return all;
     }
 
     /// <summary>
@@ -97,7 +190,7 @@ public sealed partial class IntegrityService
         Guid[] ids = [.. failed.Select(f => f.StreamId)];
         var (streamRows, chain, leaves) = await FileRowsAsync(conn, ids, ct);
         var results = new List<StreamResult>();
-        await StreamMerge.RunAsync(streamRows.ToAsyncEnumerable(), chain.ToAsyncEnumerable(), leaves.ToAsyncEnumerable(), EventRowsAsync(conn, ids, render: false, ct),
+        await StreamMerge.RunAsync(streamRows.ToAsyncEnumerable(), chain.ToAsyncEnumerable(), leaves.ToAsyncEnumerable(), EventRowsAsync(conn, "e.stream_id = ANY(@ids)", ids, render: false, ct),
             _ => null, content: false, results.Add, null, ct);
         foreach (var r in results.Where(r => r.Intact)) LogRenderingDiffers(logger, r.StreamId);
         return [.. results.Where(r => !r.Intact)];

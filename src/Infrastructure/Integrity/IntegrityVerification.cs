@@ -33,7 +33,7 @@ public sealed partial class IntegrityService
         var kinds = streams.ToDictionary(s => s.Id, s => s.Kind);
         var results = new Dictionary<Guid, StreamResult>();
         var (streamRows, chain, leaves) = await FileRowsAsync(conn, ids, ct);
-        await StreamMerge.RunAsync(streamRows.ToAsyncEnumerable(), chain.ToAsyncEnumerable(), leaves.ToAsyncEnumerable(), EventRowsAsync(conn, ids, render: false, ct),
+        await StreamMerge.RunAsync(streamRows.ToAsyncEnumerable(), chain.ToAsyncEnumerable(), leaves.ToAsyncEnumerable(), EventRowsAsync(conn, "e.stream_id = ANY(@ids)", ids, render: false, ct),
             id => kinds[id], content: true, r => results[r.StreamId] = r, null, ct);
         var checks = streams.Select(s => results.GetValueOrDefault(s.Id) ?? new StreamCheck(s.Id, s.Kind, [], [], false).Finish(null)).ToList();
 
@@ -117,15 +117,17 @@ public sealed partial class IntegrityService
     private static LeafRow ReadLeafRow(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetFieldValue<byte[]>(4));
 
     /// <summary>
-    /// The events of the given streams (all when null), ordered by stream and version, with their canonical form as UTF-8:
-    /// rendered by PostgreSQL, or with <paramref name="render"/> from the columns here (<see cref="CanonicalText"/>).
+    /// The events matching <paramref name="condition"/> (on <c>e</c>; <c>@ids</c> is <paramref name="ids"/>), ordered by
+    /// stream and version, with their canonical form as UTF-8: rendered by PostgreSQL, or with <paramref name="render"/>
+    /// from the columns here (<see cref="CanonicalText"/>).
     /// </summary>
-    private async IAsyncEnumerable<EventRow> EventRowsAsync(NpgsqlConnection conn, Guid[]? streams, bool render, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<EventRow> EventRowsAsync(
+        NpgsqlConnection conn, string condition, Guid[]? ids, bool render, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             $"SELECT e.stream_id, e.version, e.seq_id, e.id, e.type, {(render ? "e.mt_dotnet_type, e.tenant_id, e.timestamp, e.data" : $"convert_to({sql.Canonical}, 'UTF8')")} "
-            + $"FROM {sql.Events} e WHERE {(streams is null ? "e.stream_id IS NOT NULL" : "e.stream_id = ANY(@ids)")} ORDER BY e.stream_id, e.version", conn);
-        if (streams is not null) cmd.Parameters.AddWithValue("ids", streams);
+            + $"FROM {sql.Events} e WHERE {condition} ORDER BY e.stream_id, e.version", conn);
+        if (ids is not null) cmd.Parameters.AddWithValue("ids", ids);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

@@ -231,10 +231,10 @@ internal static class StreamMerge
 
     /// <param name="kindOf">The stream's kind if the caller knows it (see <see cref="StreamCheck"/>).</param>
     /// <param name="done">Called with each stream's result, in stream order.</param>
-    /// <param name="eventsRead">Called every 4096 events with the number read so far.</param>
+    /// <param name="eventsRead">Called every 4096 events, and at the end, with the number of events read since the last call.</param>
     public static async Task RunAsync(
         IAsyncEnumerable<StreamRow> streams, IAsyncEnumerable<ChainRow> chain, IAsyncEnumerable<LeafRow> leaves, IAsyncEnumerable<EventRow> events,
-        Func<Guid, string?> kindOf, bool content, Action<StreamResult> done, Action<long>? eventsRead, CancellationToken ct)
+        Func<Guid, string?> kindOf, bool content, Action<StreamResult> done, Action<int>? eventsRead, CancellationToken ct)
     {
         await using var s = new Cursor<StreamRow>(streams, r => r.StreamId, ct);
         await using var c = new Cursor<ChainRow>(chain, r => r.StreamId, ct);
@@ -244,7 +244,7 @@ internal static class StreamMerge
         await c.MoveAsync(null);
         await l.MoveAsync(null);
         await e.MoveAsync(null);
-        long read = 0;
+        var read = 0;
         while (s.Has || c.Has || l.Has || e.Has)
         {
             var stream = Min(Min(Min(Min(null, s), c), l), e)!.Value;
@@ -253,7 +253,12 @@ internal static class StreamMerge
             while (e.Has && e.Key == stream)
             {
                 check.Add(e.Current);
-                if (++read % 4096 == 0) eventsRead?.Invoke(read);
+                if (++read == 4096)
+                {
+                    eventsRead?.Invoke(read);
+                    read = 0;
+                }
+
                 await e.MoveAsync(stream);
             }
 
