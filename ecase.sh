@@ -4,7 +4,8 @@
 #   ./ecase.sh test    the whole test suite
 #   ./ecase.sh codegen regenerate Wolverine's handler code in src/Infrastructure/Internal/Generated (after a handler
 #                      signature changes; ADR 0015)
-#   ./ecase.sh verify FILE-ID|REFERENCE|all   tamper check of files (hash chains, seals, content)
+#   ./ecase.sh verify [FILE-ID|REFERENCE] [--no-content]   tamper check (hash chains, seals, content) of one file, or
+#                      without a file of the whole store in one pass (--no-content: without rehashing the blobs)
 #   ./ecase.sh pg-start | pg-stop | pg-status | setup | search-rebuild
 set -euo pipefail
 
