@@ -114,7 +114,8 @@ cmd_verify() {
   setup; pg_start
   trap stop_if_started EXIT
   dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
-  (cd "$ROOT/src/Api" && ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" \
+  (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" \
     ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Logging__Format=simple \
     dotnet "bin/Release/net10.0/ECase.Api.dll" verify "$@")
 }

@@ -149,7 +149,7 @@ public sealed partial class IntegrityService
             Report("content");
         }
 
-        Report("content", force: true);
+        if (content) Report("content", force: true);
         var (files, other) = await GroupByFileAsync(pass.Failed, bad, ct);
         other.AddRange(sealProblems);
         return new StoreVerificationReport(
