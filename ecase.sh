@@ -4,7 +4,8 @@
 #   ./ecase.sh test    the whole test suite
 #   ./ecase.sh codegen regenerate Wolverine's handler code in src/Infrastructure/Internal/Generated (after a handler
 #                      signature changes; ADR 0015)
-#   ./ecase.sh verify FILE-ID|REFERENCE|all   tamper check of files (hash chains, seals, content)
+#   ./ecase.sh verify [FILE-ID|REFERENCE] [--no-content]   tamper check (hash chains, seals, content) of one file, or
+#                      without a file of the whole store in one pass (--no-content: without rehashing the blobs)
 #   ./ecase.sh export list|watch JOB-ID|cancel JOB-ID   disposal export jobs, with a progress bar
 #   ./ecase.sh pg-start | pg-stop | pg-status | setup | search-rebuild
 set -euo pipefail
@@ -115,7 +116,8 @@ cmd_export() {
   setup; pg_start
   trap stop_if_started EXIT
   dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
-  (cd "$ROOT/src/Api" && ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search-cli" \
+  (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Demo__Seed=false \
+    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" Search__Path="$DATA_ROOT/search-cli" \
     Logging__Format=simple Logging__LogLevel__Default=Warning dotnet "bin/Release/net10.0/ECase.Api.dll" export "$@")
 }
 
@@ -123,7 +125,8 @@ cmd_verify() {
   setup; pg_start
   trap stop_if_started EXIT
   dotnet build "$ROOT/src/Api" -c Release -v quiet -nologo >/dev/null
-  (cd "$ROOT/src/Api" && ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" \
+  (cd "$ROOT/src/Api" && ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    ConnectionStrings__Marten="$ECASE_PG" ContentStore__Root="$DATA_ROOT/content" \
     ServerKey__CertificatePath="${ServerKey__CertificatePath:-$DATA_ROOT/server-key.pfx}" Logging__Format=simple \
     dotnet "bin/Release/net10.0/ECase.Api.dll" verify "$@")
 }

@@ -16,6 +16,16 @@ public sealed class IntegrityTests
         Assert.NotEqual(ChainHash.Next(h1, "[2]"), ChainHash.Next(ChainHash.Genesis, "[2]"));
     }
 
+    [Fact]
+    public void The_chain_hash_of_the_utf8_bytes_is_the_chain_hash_of_the_text()
+    {
+        const string Canonical = """[1, {"Title": "Baugenehmigung für Straße 7 – Änderung"}]""";
+
+        Assert.Equal(ChainHash.Next(ChainHash.Genesis, Canonical), ChainHash.Next(ChainHash.Genesis, System.Text.Encoding.UTF8.GetBytes(Canonical)));
+        // SHA-256("ecase-chain-1" 0x00 || 32 zero bytes || UTF-8 text), computed independently (Python hashlib).
+        Assert.Equal("4c8a21807e86edd6ced00b6d2389b8b907b47bb475abfcd5f7db19d60a5d5ab8", Convert.ToHexStringLower(ChainHash.Next(ChainHash.Genesis, System.Text.Encoding.UTF8.GetBytes(Canonical))));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

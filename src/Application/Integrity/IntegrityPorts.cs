@@ -19,6 +19,20 @@ public sealed record VerificationReport(
     Guid FileId, string? Reference, bool Intact, int Streams, int Events, int UnchainedEvents, int Seals, int Blobs, long BlobBytes,
     double Seconds, IntegrityProblem? FirstMismatch, IReadOnlyList<IntegrityProblem> Problems, IReadOnlyList<ChainHead> Heads);
 
+/// <summary>The problems of one file (Akte) found by <c>verify all</c>, listed as <see cref="VerificationReport"/> lists them.</summary>
+public sealed record FileProblems(Guid FileId, string? Reference, IntegrityProblem FirstMismatch, IReadOnlyList<IntegrityProblem> Problems);
+
+/// <summary>
+/// What <c>verify all</c> found in the whole store. <see cref="Files"/> lists only the files with problems; problems of
+/// seals (root, signature, the chain of seals) and of streams outside any file are in <see cref="OtherProblems"/>.
+/// </summary>
+public sealed record StoreVerificationReport(
+    bool Intact, int FileStreams, int Streams, long Events, long UnchainedEvents, int Seals, int Blobs, long BlobBytes, double Seconds,
+    IntegrityProblem? FirstMismatch, IReadOnlyList<FileProblems> Files, IReadOnlyList<IntegrityProblem> OtherProblems);
+
+/// <summary>How far <c>verify all</c> is: <see cref="Phase"/> is <c>chains</c>, <c>seals</c> or <c>content</c>.</summary>
+public sealed record VerificationProgress(string Phase, long Events, long TotalEvents, int Blobs, int TotalBlobs, long BlobBytes);
+
 /// <summary>A recorded seal: the Merkle root over chain heads, signed by the server key.</summary>
 public sealed record SealInfo(long Id, DateTimeOffset SealedAt, long ChainThrough, int Leaves, string Root, string? PreviousRoot, string Statement, string Signature);
 
@@ -48,6 +62,12 @@ public interface IIntegrityService
 
     /// <summary>Recomputes the file's chains from the stored rows, checks them against the chain records and the seals, and rehashes the content blobs.</summary>
     Task<VerificationReport?> VerifyFileAsync(Guid fileId, CancellationToken ct);
+
+    /// <summary>
+    /// The same checks over the whole store in one ordered pass (every stream, every seal once, every distinct blob once
+    /// unless <paramref name="content"/> is false), problems grouped by file.
+    /// </summary>
+    Task<StoreVerificationReport> VerifyAllAsync(bool content, IProgress<VerificationProgress>? progress, CancellationToken ct);
 
     Task<FileIntegrityEvidence?> EvidenceAsync(Guid fileId, CancellationToken ct);
 }

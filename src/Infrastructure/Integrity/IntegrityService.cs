@@ -1,12 +1,8 @@
-using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using ECase.Application.Content;
 using ECase.Application.Integrity;
 using ECase.Application.Signatures;
 using ECase.Domain.Integrity;
-using ECase.Projections.Cases;
-using ECase.Projections.Files;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -26,8 +22,6 @@ public sealed partial class IntegrityService(
     private int _schemaReady;
 
     private sealed record StoredEvent(long Sequence, Guid StreamId, long Version, Guid Id, string Type, string Canonical);
-
-    private sealed record ChainRecord(long Sequence, long Version, Guid EventId, byte[] Hash);
 
     public async Task EnsureSchemaAsync(CancellationToken ct)
     {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using ECase.Application.Content;
 using ECase.Application.Integrity;
 using ECase.Domain.Integrity;
@@ -14,8 +14,12 @@ public sealed partial class IntegrityService
 {
     private sealed record LeafRecord(long SealId, int Index, long Version, byte[] Hash);
 
-    /// <param name="Recomputed">The chain recomputed from the stored rows alone, from the first event up to the first missing one.</param>
-    private sealed record StreamCheck(Guid StreamId, string Kind, List<StoredEvent> Rows, Dictionary<long, byte[]> Recomputed, long LastVersion, ChainHead? Head);
+    private sealed record SealRow(SealInfo Info, byte[] Root, byte[]? PreviousRoot);
+
+    private sealed record SealLeafRow(long SealId, int Index, SealLeaf Leaf);
+
+    /// <summary>A blob read to its end (<see cref="Read"/> bytes), or the problem that stopped it.</summary>
+    private sealed record BlobCheck(string Sha256, long Read, string? Kind, string? Detail);
 
     public async Task<VerificationReport?> VerifyFileAsync(Guid fileId, CancellationToken ct)
     {
@@ -25,26 +29,31 @@ public sealed partial class IntegrityService
         var streams = await StreamsOfAsync(conn, fileId, ct);
         if (streams is null) return null;
 
-        var problems = new List<IntegrityProblem>();
-        var checks = new List<StreamCheck>();
-        var unchained = 0;
-        foreach (var (streamId, kind) in streams)
+        Guid[] ids = [.. streams.Select(s => s.Id)];
+        var kinds = streams.ToDictionary(s => s.Id, s => s.Kind);
+        var results = new Dictionary<Guid, StreamResult>();
+        var (streamRows, chain, leaves) = await FileRowsAsync(conn, ids, ct);
+        await StreamMerge.RunAsync(streamRows.ToAsyncEnumerable(), chain.ToAsyncEnumerable(), leaves.ToAsyncEnumerable(), EventRowsAsync(conn, "e.stream_id = ANY(@ids)", ids, render: false, ct),
+            id => kinds[id], content: true, r => results[r.StreamId] = r, null, ct);
+        var checks = streams.Select(s => results.GetValueOrDefault(s.Id) ?? new StreamCheck(s.Id, s.Kind, [], [], false).Finish(null)).ToList();
+
+        // Problems come in the order found: the file stream, then each case, each by version; the first names the first event that does not match.
+        List<IntegrityProblem> problems = [.. checks.SelectMany(c => c.Problems), .. checks.SelectMany(c => c.LeafProblems)];
+        long[] sealIds = [.. checks.SelectMany(c => c.SealIds).Distinct().Order()];
+        if (sealIds.Length > 0)
         {
-            var (check, tail) = await VerifyStreamAsync(conn, streamId, kind, problems, ct);
-            checks.Add(check);
-            unchained += tail;
+            var seals = await SealRowsAsync(conn, sealIds, ct).ToListAsync(ct);
+            await CheckSealsAsync(seals.ToAsyncEnumerable(), SealLeafRowsAsync(conn, sealIds, ct), linked: false, problems, ct);
         }
 
-        var seals = await VerifySealsAsync(conn, checks, problems, ct);
         var (blobs, bytes) = await VerifyBlobsAsync(checks, problems, ct);
-        // Problems come in the order found: the file stream, then each case, each by version; the first names the first event that does not match.
         return new VerificationReport(
-            fileId, await ReferenceAsync(fileId, ct), problems.Count == 0, checks.Count, checks.Sum(c => c.Rows.Count), unchained, seals, blobs, bytes,
-            watch.Elapsed.TotalSeconds, problems.FirstOrDefault(), problems, [.. checks.Select(c => c.Head).OfType<ChainHead>()]);
+            fileId, await ReferenceAsync(fileId, ct), problems.Count == 0, checks.Count, checks.Sum(c => c.Events), checks.Sum(c => c.Unchained), sealIds.Length,
+            blobs, bytes, watch.Elapsed.TotalSeconds, problems.FirstOrDefault(), problems, [.. checks.Select(c => c.Head).OfType<ChainHead>()]);
     }
 
     /// <summary>The file stream and its case streams: cases named by the stored file events and by the case read model.</summary>
-    private async Task<List<(Guid, string)>?> StreamsOfAsync(NpgsqlConnection conn, Guid fileId, CancellationToken ct)
+    private async Task<List<(Guid Id, string Kind)>?> StreamsOfAsync(NpgsqlConnection conn, Guid fileId, CancellationToken ct)
     {
         var exists = await ScalarAsync<bool>(conn, $"SELECT EXISTS (SELECT 1 FROM {sql.Streams} WHERE id = '{fileId}') OR EXISTS (SELECT 1 FROM {sql.Chain} WHERE stream_id = '{fileId}')", ct);
         if (!exists) return null;
@@ -59,6 +68,7 @@ public sealed partial class IntegrityService
 
         await using (var session = documents.QuerySession())
             cases.UnionWith(await session.Query<CaseDetails>().Where(c => c.FileId == fileId).Select(c => c.Id).ToListAsync(ct));
+        cases.Remove(fileId);
         return [(fileId, "file"), .. cases.Order().Select(c => (c, "case"))];
     }
 
@@ -68,212 +78,215 @@ public sealed partial class IntegrityService
         return (await session.LoadAsync<FileOverview>(fileId, ct))?.Reference;
     }
 
-    private async Task<(StreamCheck, int Unchained)> VerifyStreamAsync(
-        NpgsqlConnection conn, Guid streamId, string kind, List<IntegrityProblem> problems, CancellationToken ct)
+    /// <summary>The <c>mt_streams</c> rows, chain records and seal leaves of a few streams, in one round trip.</summary>
+    private async Task<(List<StreamRow>, List<ChainRow>, List<LeafRow>)> FileRowsAsync(NpgsqlConnection conn, Guid[] ids, CancellationToken ct)
     {
-        var rows = await ReadEventsAsync(conn, "e.stream_id = @s ORDER BY e.version", ct, ("s", streamId));
-        var chain = new List<ChainRecord>();
-        await using (var cmd = new NpgsqlCommand($"SELECT seq_id, version, event_id, hash FROM {sql.Chain} WHERE stream_id = @s ORDER BY version", conn))
+        await using var batch = new NpgsqlBatch(conn)
         {
-            cmd.Parameters.AddWithValue("s", streamId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) chain.Add(new ChainRecord(reader.GetInt64(0), reader.GetInt64(1), reader.GetGuid(2), (byte[])reader[3]));
-        }
-
-        var rowAt = rows.GroupBy(r => r.Version).ToDictionary(g => g.Key, g => g.First());
-        var chainAt = chain.ToDictionary(c => c.Version);
-        var chainedIds = chain.ToDictionary(c => c.EventId, c => c.Version);
-        var recomputed = new Dictionary<long, byte[]>();
-        byte[]? pure = ChainHash.Genesis;
-        var last = Math.Max(rows.Count == 0 ? 0 : rows[^1].Version, chain.Count == 0 ? 0 : chain[^1].Version);
-        var lastChained = chain.Count == 0 ? 0 : chain[^1].Version;
-        var previous = ChainHash.Genesis;
-        var unchained = 0;
-        IntegrityProblem Problem(string problemKind, long version, StoredEvent? row, ChainRecord? record, string detail) =>
-            new(problemKind, streamId, kind, version, row?.Sequence ?? record?.Sequence, row?.Id ?? record?.EventId, row?.Type, null, detail);
-
-        for (var v = 1L; v <= last; v++)
-        {
-            rowAt.TryGetValue(v, out var row);
-            chainAt.TryGetValue(v, out var record);
-            if (row is null)
+            BatchCommands =
             {
-                pure = null;
-                problems.Add(Problem("event-missing", v, null, record,
-                    record is null ? $"version {v} of the stream has no event and no chain record" : $"event {record.EventId} (sequence {record.Sequence}) was chained but is no longer stored"));
-                previous = record?.Hash ?? previous;
-                continue;
-            }
-
-            var hash = ChainHash.Next(previous, row.Canonical);
-            if (pure is not null) recomputed[v] = pure = ChainHash.Next(pure, row.Canonical);
-            if (record is null)
-            {
-                // Events after the last chained one are simply not chained yet; an unchained event before it was slipped in.
-                if (v > lastChained) unchained++;
-                else problems.Add(Problem("event-not-in-chain", v, row, null, $"event {row.Id} at version {v} is stored but was never chained"));
-            }
-            else if (!hash.AsSpan().SequenceEqual(record.Hash))
-            {
-                problems.Add(row.Id != record.EventId
-                    ? chainedIds.TryGetValue(row.Id, out var chainedAt)
-                        ? Problem("event-reordered", v, row, record, $"event {row.Id} was chained at version {chainedAt}, now stored at version {v}")
-                        : Problem("event-replaced", v, row, record, $"the chain recorded event {record.EventId} at version {v}; the store holds {row.Id}")
-                    : Problem("event-altered", v, row, record, $"{row.Type} at version {v} (sequence {row.Sequence}) does not match its chain hash: its stored type, data or metadata changed"));
-                hash = record.Hash;
-            }
-
-            previous = hash;
-        }
-
-        var streamVersion = await ScalarAsync<object>(conn, $"SELECT coalesce((SELECT version FROM {sql.Streams} WHERE id = '{streamId}'), -1)", ct);
-        if (Convert.ToInt64(streamVersion, System.Globalization.CultureInfo.InvariantCulture) is var sv && sv != last && (sv != -1 || last != 0))
-            problems.Add(new IntegrityProblem("stream-version-mismatch", streamId, kind, sv, null, null, null, null,
-                $"the stream says version {sv}, its events and chain reach version {last}"));
-
-        ChainHead? head = chain.Count == 0 ? null : new ChainHead(streamId, kind, chain[^1].Version, Convert.ToHexStringLower(chain[^1].Hash));
-        return (new StreamCheck(streamId, kind, rows, recomputed, last, head), unchained);
+                new NpgsqlBatchCommand(StreamRowsSql("WHERE id = ANY(@ids)")) { Parameters = { new("ids", ids) } },
+                new NpgsqlBatchCommand(ChainRowsSql("WHERE stream_id = ANY(@ids)")) { Parameters = { new("ids", ids) } },
+                new NpgsqlBatchCommand(LeafRowsSql("WHERE stream_id = ANY(@ids)")) { Parameters = { new("ids", ids) } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        List<StreamRow> streams = [];
+        while (await reader.ReadAsync(ct)) streams.Add(ReadStreamRow(reader));
+        await reader.NextResultAsync(ct);
+        List<ChainRow> chain = [];
+        while (await reader.ReadAsync(ct)) chain.Add(ReadChainRow(reader));
+        await reader.NextResultAsync(ct);
+        List<LeafRow> leaves = [];
+        while (await reader.ReadAsync(ct)) leaves.Add(ReadLeafRow(reader));
+        return (streams, chain, leaves);
     }
 
-    private async Task<int> VerifySealsAsync(NpgsqlConnection conn, List<StreamCheck> checks, List<IntegrityProblem> problems, CancellationToken ct)
+    // ---------------------------------------------------------------- ordered readers (by stream id in uuid order, then version or seal)
+
+    private string StreamRowsSql(string where) => $"SELECT id, type, coalesce(version, -1) FROM {sql.Streams} {where} ORDER BY id";
+
+    private string ChainRowsSql(string where) => $"SELECT stream_id, version, seq_id, event_id, hash FROM {sql.Chain} {where} ORDER BY stream_id, version";
+
+    private string LeafRowsSql(string where) => $"SELECT stream_id, seal_id, leaf_index, version, hash FROM {sql.Leaves} {where} ORDER BY stream_id, seal_id, leaf_index";
+
+    private static StreamRow ReadStreamRow(NpgsqlDataReader r) => new(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2));
+
+    private static ChainRow ReadChainRow(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetInt64(1), r.GetInt64(2), r.GetGuid(3), r.GetFieldValue<byte[]>(4));
+
+    private static LeafRow ReadLeafRow(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.GetFieldValue<byte[]>(4));
+
+    /// <summary>
+    /// The events matching <paramref name="condition"/> (on <c>e</c>; <c>@ids</c> is <paramref name="ids"/>), ordered by
+    /// stream and version, with their canonical form as UTF-8: rendered by PostgreSQL, or with <paramref name="render"/>
+    /// from the columns here (<see cref="CanonicalText"/>).
+    /// </summary>
+    private async IAsyncEnumerable<EventRow> EventRowsAsync(
+        NpgsqlConnection conn, string condition, Guid[]? ids, bool render, [EnumeratorCancellation] CancellationToken ct)
     {
-        var sealIds = new SortedSet<long>();
-        foreach (var check in checks)
-        {
-            foreach (var leaf in await LeavesOfStreamAsync(conn, check.StreamId, ct))
-            {
-                sealIds.Add(leaf.SealId);
-                if (leaf.Version > check.LastVersion)
-                {
-                    problems.Add(new IntegrityProblem("event-missing", check.StreamId, check.Kind, leaf.Version, null, null, null, null,
-                        $"seal {leaf.SealId} sealed the stream at version {leaf.Version}; it now ends at version {check.LastVersion}"));
-                }
-                else if (!check.Recomputed.TryGetValue(leaf.Version, out var hash) || !hash.AsSpan().SequenceEqual(leaf.Hash))
-                {
-                    var row = check.Rows.FirstOrDefault(r => r.Version == leaf.Version);
-                    problems.Add(new IntegrityProblem("seal-leaf-mismatch", check.StreamId, check.Kind, leaf.Version, row?.Sequence, row?.Id, row?.Type, null,
-                        hash is null
-                            ? $"seal {leaf.SealId} sealed version {leaf.Version}; the stored events no longer reach it from the start"
-                            : $"seal {leaf.SealId} sealed version {leaf.Version} with another hash: the stream's history up to that version changed"));
-                }
-            }
-        }
-
-        foreach (var id in sealIds)
-        {
-            var (seal, leaves) = await LoadSealAsync(conn, id, ct);
-            var root = MerkleTree.Root([.. leaves.Select(l => l.Leaf)]);
-            var statement = Statement(seal.Id, seal.SealedAt, seal.ChainThrough, seal.Leaves, Convert.FromHexString(seal.Root), seal.PreviousRoot is null ? null : Convert.FromHexString(seal.PreviousRoot));
-            if (Convert.ToHexStringLower(root) != seal.Root || leaves.Count != seal.Leaves)
-                problems.Add(new IntegrityProblem("seal-root-mismatch", Guid.Empty, "seal", null, null, null, null, null,
-                    $"seal {id}: its leaves give root {Convert.ToHexStringLower(root)}, the seal records {seal.Root}"));
-            var why = statement != seal.Statement
-                ? "its recorded fields differ from the signed statement"
-                : signer.VerifyDetached(System.Text.Encoding.UTF8.GetBytes(seal.Statement), Convert.FromBase64String(seal.Signature));
-            if (why is not null)
-                problems.Add(new IntegrityProblem("seal-signature-invalid", Guid.Empty, "seal", null, null, null, null, null, $"seal {id}: {why}"));
-        }
-
-        return sealIds.Count;
-    }
-
-    private async Task<List<LeafRecord>> LeavesOfStreamAsync(NpgsqlConnection conn, Guid streamId, CancellationToken ct)
-    {
-        var leaves = new List<LeafRecord>();
-        await using var cmd = new NpgsqlCommand($"SELECT seal_id, leaf_index, version, hash FROM {sql.Leaves} WHERE stream_id = @s ORDER BY seal_id", conn);
-        cmd.Parameters.AddWithValue("s", streamId);
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT e.stream_id, e.version, e.seq_id, e.id, e.type, {(render ? "e.mt_dotnet_type, e.tenant_id, e.timestamp, e.data" : $"convert_to({sql.Canonical}, 'UTF8')")} "
+            + $"FROM {sql.Events} e WHERE {condition} ORDER BY e.stream_id, e.version", conn);
+        if (ids is not null) cmd.Parameters.AddWithValue("ids", ids);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) leaves.Add(new LeafRecord(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), (byte[])reader[3]));
-        return leaves;
+        while (await reader.ReadAsync(ct))
+        {
+            var (stream, version, sequence, id, type) = (reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4));
+            var canonical = render
+                ? CanonicalText.Render(sequence, id, stream, version, type, reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.GetFieldValue<DateTime>(7), reader.GetFieldValue<byte[]>(8))
+                : reader.GetFieldValue<byte[]>(5);
+            yield return new EventRow(stream, version, sequence, id, type, canonical);
+        }
     }
 
-    private async Task<(SealInfo Seal, List<(int Index, SealLeaf Leaf)> Leaves)> LoadSealAsync(NpgsqlConnection conn, long id, CancellationToken ct)
+    private static async IAsyncEnumerable<T> RowsAsync<T>(NpgsqlConnection conn, string text, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken ct)
     {
-        SealInfo seal;
-        await using (var cmd = new NpgsqlCommand($"SELECT id, sealed_at, chain_through, leaf_count, root, previous_root, statement, signature FROM {sql.Seals} WHERE id = @id", conn))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            seal = new SealInfo(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2), reader.GetInt32(3),
-                Convert.ToHexStringLower((byte[])reader[4]), reader.IsDBNull(5) ? null : Convert.ToHexStringLower((byte[])reader[5]), reader.GetString(6),
-                Convert.ToBase64String((byte[])reader[7]));
-        }
-
-        var leaves = new List<(int, SealLeaf)>();
-        await using (var cmd = new NpgsqlCommand($"SELECT leaf_index, stream_id, version, hash FROM {sql.Leaves} WHERE seal_id = @id ORDER BY leaf_index", conn))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) leaves.Add((reader.GetInt32(0), new SealLeaf(reader.GetGuid(1), reader.GetInt64(2), (byte[])reader[3])));
-        }
-
-        return (seal, leaves);
+        await using var cmd = new NpgsqlCommand(text, conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return read(reader);
     }
 
-    /// <summary>Every content reference (an object with <c>Sha256</c> and <c>Size</c>) in the events is rehashed from the store.</summary>
-    private async Task<(int Blobs, long Bytes)> VerifyBlobsAsync(List<StreamCheck> checks, List<IntegrityProblem> problems, CancellationToken ct)
+    private async IAsyncEnumerable<SealRow> SealRowsAsync(NpgsqlConnection conn, long[]? ids, [EnumeratorCancellation] CancellationToken ct)
     {
-        var refs = new Dictionary<string, (long Size, StreamCheck Check, StoredEvent Row)>();
-        foreach (var check in checks)
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT id, sealed_at, chain_through, leaf_count, root, previous_root, statement, signature FROM {sql.Seals} {(ids is null ? "" : "WHERE id = ANY(@ids)")} ORDER BY id", conn);
+        if (ids is not null) cmd.Parameters.AddWithValue("ids", ids);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) yield return ReadSeal(reader);
+    }
+
+    private static SealRow ReadSeal(NpgsqlDataReader r)
+    {
+        var root = r.GetFieldValue<byte[]>(4);
+        var previous = r.IsDBNull(5) ? null : r.GetFieldValue<byte[]>(5);
+        var info = new SealInfo(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetInt64(2), r.GetInt32(3), Convert.ToHexStringLower(root),
+            previous is null ? null : Convert.ToHexStringLower(previous), r.GetString(6), Convert.ToBase64String(r.GetFieldValue<byte[]>(7)));
+        return new SealRow(info, root, previous);
+    }
+
+    private async IAsyncEnumerable<SealLeafRow> SealLeafRowsAsync(NpgsqlConnection conn, long[]? ids, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT seal_id, leaf_index, stream_id, version, hash FROM {sql.Leaves} {(ids is null ? "" : "WHERE seal_id = ANY(@ids)")} ORDER BY seal_id, leaf_index", conn);
+        if (ids is not null) cmd.Parameters.AddWithValue("ids", ids);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            yield return new SealLeafRow(reader.GetInt64(0), reader.GetInt32(1), new SealLeaf(reader.GetGuid(2), reader.GetInt64(3), reader.GetFieldValue<byte[]>(4)));
+    }
+
+    // ---------------------------------------------------------------- seals
+
+    /// <summary>
+    /// Each seal once: its root from its leaves, its leaf count, its statement and signature; with <paramref name="linked"/>
+    /// (all seals, in order) also the chain of seals: numbers without gaps, each previous root the root before it.
+    /// </summary>
+    /// <returns>How many seals were checked.</returns>
+    private async Task<int> CheckSealsAsync(
+        IAsyncEnumerable<SealRow> seals, IAsyncEnumerable<SealLeafRow> leafRows, bool linked, List<IntegrityProblem> problems, CancellationToken ct)
+    {
+        static IntegrityProblem Problem(string kind, string detail) => new(kind, Guid.Empty, "seal", null, null, null, null, null, detail);
+        await using var leafCursor = leafRows.GetAsyncEnumerator(ct);
+        var hasLeaf = await leafCursor.MoveNextAsync();
+        var count = 0;
+        long previousId = 0;
+        byte[]? previousRoot = null;
+        long? orphan = null;
+        void Orphan(long sealId)
         {
-            foreach (var row in check.Rows)
+            if (orphan != sealId) problems.Add(Problem("seal-root-mismatch", $"seal {sealId} has leaves but no seal record"));
+            orphan = sealId;
+        }
+
+        await foreach (var seal in seals.WithCancellation(ct))
+        {
+            count++;
+            var id = seal.Info.Id;
+            var leaves = new List<SealLeaf>(seal.Info.Leaves);
+            for (; hasLeaf && leafCursor.Current.SealId <= id; hasLeaf = await leafCursor.MoveNextAsync())
             {
-                using var json = JsonDocument.Parse(row.Canonical);
-                foreach (var (sha, size) in ContentRefs(json.RootElement[json.RootElement.GetArrayLength() - 1]))
-                    refs.TryAdd(sha, (size, check, row));
+                if (leafCursor.Current.SealId == id) leaves.Add(leafCursor.Current.Leaf);
+                else Orphan(leafCursor.Current.SealId);
+            }
+
+            var root = leaves.Count == 0 ? null : MerkleTree.Root(leaves);
+            if (root is null || !root.AsSpan().SequenceEqual(seal.Root) || leaves.Count != seal.Info.Leaves)
+            {
+                problems.Add(Problem("seal-root-mismatch", root is null
+                    ? $"seal {id} records {seal.Info.Leaves} leaves, none is stored"
+                    : $"seal {id}: its {leaves.Count} leaves give root {Convert.ToHexStringLower(root)}, the seal records {seal.Info.Root} over {seal.Info.Leaves}"));
+            }
+
+            var statement = Statement(id, seal.Info.SealedAt, seal.Info.ChainThrough, seal.Info.Leaves, seal.Root, seal.PreviousRoot);
+            var why = statement != seal.Info.Statement
+                ? "its recorded fields differ from the signed statement"
+                : signer.VerifyDetached(System.Text.Encoding.UTF8.GetBytes(seal.Info.Statement), Convert.FromBase64String(seal.Info.Signature));
+            if (why is not null) problems.Add(Problem("seal-signature-invalid", $"seal {id}: {why}"));
+
+            if (linked)
+            {
+                if (id != previousId + 1)
+                    problems.Add(Problem("seal-root-mismatch", $"seal {id} follows seal {previousId}: seals {previousId + 1} to {id - 1} are missing"));
+                else if (!(seal.PreviousRoot ?? []).AsSpan().SequenceEqual(previousRoot ?? []))
+                    problems.Add(Problem("seal-root-mismatch", $"seal {id} records previous root {seal.Info.PreviousRoot ?? "none"}, seal {previousId} has root {(previousRoot is null ? "none" : Convert.ToHexStringLower(previousRoot))}"));
+                (previousId, previousRoot) = (id, seal.Root);
             }
         }
 
+        for (; hasLeaf; hasLeaf = await leafCursor.MoveNextAsync()) Orphan(leafCursor.Current.SealId);
+        return count;
+    }
+
+    // ---------------------------------------------------------------- content
+
+    /// <summary>Every content reference in the file's events is rehashed from the store, each blob once.</summary>
+    private async Task<(int Blobs, long Bytes)> VerifyBlobsAsync(List<StreamResult> checks, List<IntegrityProblem> problems, CancellationToken ct)
+    {
+        var refs = new Dictionary<string, ContentUse>();
+        foreach (var use in checks.SelectMany(c => c.Contents)) refs.TryAdd(use.Sha256, use);
         long bytes = 0;
         var buffer = new byte[256 * 1024];
-        foreach (var (sha, (size, check, row)) in refs)
+        foreach (var (sha, use) in refs)
         {
-            IntegrityProblem Problem(string kind, string detail) => new(kind, check.StreamId, check.Kind, row.Version, row.Sequence, row.Id, row.Type, sha, detail);
-            try
-            {
-                long read = 0;
-                await using (var content = store.OpenRead(sha))
-                {
-                    int n;
-                    while ((n = await content.ReadAsync(buffer, ct)) > 0) read += n;
-                }
-
-                bytes += read;
-                if (read != size) problems.Add(Problem("blob-size-mismatch", $"blob {sha} has {read} bytes, the event records {size}"));
-            }
-            catch (ContentMissingException)
-            {
-                problems.Add(Problem("blob-missing", $"blob {sha} referenced by {row.Type} at version {row.Version} is not in the content store"));
-            }
-            catch (ContentCorruptedException e)
-            {
-                problems.Add(Problem("blob-altered", e.Message));
-            }
+            var blob = await HashBlobAsync(sha, buffer, ct);
+            bytes += blob.Read;
+            if (BlobProblem(blob, use) is { } problem) problems.Add(problem);
         }
 
         return (refs.Count, bytes);
     }
 
-    private static IEnumerable<(string Sha256, long Size)> ContentRefs(JsonElement element)
+    /// <summary>Reads the blob through the content store, which rehashes it and throws at the end when it does not match.</summary>
+    private async Task<BlobCheck> HashBlobAsync(string sha, byte[] buffer, CancellationToken ct)
     {
-        if (element.ValueKind == JsonValueKind.Object)
+        try
         {
-            if (element.TryGetProperty("Sha256", out var sha) && sha.ValueKind == JsonValueKind.String && element.TryGetProperty("Size", out var size)
-                && size.ValueKind == JsonValueKind.Number && Domain.Cases.ContentRef.IsSha256Hex(sha.GetString()))
+            long read = 0;
+            await using (var content = store.OpenRead(sha))
             {
-                yield return (sha.GetString()!, size.GetInt64());
+                int n;
+                while ((n = await content.ReadAsync(buffer, ct)) > 0) read += n;
             }
 
-            foreach (var property in element.EnumerateObject())
-                foreach (var found in ContentRefs(property.Value)) yield return found;
+            return new BlobCheck(sha, read, null, null);
         }
-        else if (element.ValueKind == JsonValueKind.Array)
+        catch (ContentMissingException)
         {
-            foreach (var item in element.EnumerateArray())
-                foreach (var found in ContentRefs(item)) yield return found;
+            return new BlobCheck(sha, 0, "blob-missing", null);
+        }
+        catch (ContentCorruptedException e)
+        {
+            return new BlobCheck(sha, 0, "blob-altered", e.Message);
         }
     }
+
+    private static IntegrityProblem? BlobProblem(BlobCheck blob, ContentUse use) => blob.Kind switch
+    {
+        "blob-missing" => use.Problem("blob-missing", $"blob {blob.Sha256} referenced by {use.EventType} at version {use.Version} is not in the content store"),
+        "blob-altered" => use.Problem("blob-altered", blob.Detail!),
+        _ when blob.Read != use.Size => use.Problem("blob-size-mismatch", $"blob {blob.Sha256} has {blob.Read} bytes, the event records {use.Size}"),
+        _ => null,
+    };
 
     // ---------------------------------------------------------------- evidence for the archive export
 
@@ -292,9 +305,9 @@ public sealed partial class IntegrityService
             SealEvidence? seal = null;
             if (leaf is not null)
             {
-                var (info, leaves) = await LoadSealAsync(conn, leaf.SealId, ct);
-                var all = leaves.Select(l => l.Leaf).ToList();
-                seal = new SealEvidence(info, leaf.Index, leaf.Version, Convert.ToHexStringLower(leaf.Hash), MerkleTree.Proof(all, leaf.Index));
+                var info = await SealRowsAsync(conn, [leaf.SealId], ct).SingleAsync(ct);
+                var all = await SealLeafRowsAsync(conn, [leaf.SealId], ct).Select(l => l.Leaf).ToListAsync(ct);
+                seal = new SealEvidence(info.Info, leaf.Index, leaf.Version, Convert.ToHexStringLower(leaf.Hash), MerkleTree.Proof(all, leaf.Index));
             }
 
             evidence.Add(new StreamEvidence(streamId, kind, head.Version, Convert.ToHexStringLower(head.Hash), seal));
@@ -302,5 +315,15 @@ public sealed partial class IntegrityService
 
         if (evidence.Count == 0 || evidence[0].StreamId != fileId) return null;
         return new FileIntegrityEvidence(fileId, evidence[0], [.. evidence.Skip(1)], signer.Certificate.ExportCertificatePem());
+    }
+
+    private async Task<List<LeafRecord>> LeavesOfStreamAsync(NpgsqlConnection conn, Guid streamId, CancellationToken ct)
+    {
+        var leaves = new List<LeafRecord>();
+        await using var cmd = new NpgsqlCommand($"SELECT seal_id, leaf_index, version, hash FROM {sql.Leaves} WHERE stream_id = @s ORDER BY seal_id", conn);
+        cmd.Parameters.AddWithValue("s", streamId);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) leaves.Add(new LeafRecord(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), (byte[])reader[3]));
+        return leaves;
     }
 }

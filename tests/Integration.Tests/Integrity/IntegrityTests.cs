@@ -2,11 +2,10 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ECase.Application.Integrity;
-using ECase.Application.Submissions;
 using ECase.Domain.Integrity;
 using ECase.Infrastructure.Integrity;
-using Marten;
 using JasperFx.Events;
+using Marten;
 using Marten.Events;
 using Npgsql;
 using Xunit.Abstractions;
@@ -23,30 +22,15 @@ public sealed class IntegrityCollection : ICollectionFixture<ECaseApp>
 [Collection(IntegrityCollection.Name)]
 public sealed class IntegrityTests(ECaseApp app, ITestOutputHelper output)
 {
+    private readonly IntegrityGiven _integrity = new(app);
     private readonly Given _given = new(app);
     private readonly HttpClient _auditor = app.ClientFor("auditor");
 
-    private sealed record History(Guid FileId, Guid CaseId, Guid DocumentId);
+    private Task<IntegrityGiven.History> SealedHistoryAsync() => _integrity.SealedHistoryAsync();
 
-    /// <summary>A file with a case, two submissions of images (no follow-on jobs) and a rename: chained and sealed.</summary>
-    private async Task<History> SealedHistoryAsync()
-    {
-        var (fileId, caseId) = await _given.FileWithCaseAsync();
-        Guid documentId = default;
-        foreach (var name in new[] { "Lageplan", "Ansicht" })
-        {
-            byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Guid.NewGuid().ToByteArray(), .. new byte[4096]];
-            var submission = await (await _given.ClerkHa.PostAsync($"/api/cases/{caseId}/submissions",
-                Given.Submission($"Antrag auf Baugenehmigung {name}", ($"{name}.png", "image/png", png)))).ReadAsync<SubmissionRegistered>();
-            documentId = submission.DocumentIds[0];
-        }
+    private Task SqlAsync(string sql, params (string Name, object Value)[] args) => _integrity.SqlAsync(sql, args);
 
-        await (await _given.ClerkHa.PostJsonAsync($"/api/cases/{caseId}/rename", new { title = "Bauantrag Birkenweg" })).ReadAsync<object>();
-        await app.Store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
-        var seal = await _auditor.PostAsync("/api/integrity/seals", null);
-        Assert.True(seal.IsSuccessStatusCode, await seal.Content.ReadAsStringAsync());
-        return new History(fileId, caseId, documentId);
-    }
+    private Task<IEvent> EventAsync(Guid streamId, string type) => _integrity.EventAsync(streamId, type);
 
     private async Task<VerificationReport> VerifyAsync(Guid fileId)
     {
@@ -54,21 +38,6 @@ public sealed class IntegrityTests(ECaseApp app, ITestOutputHelper output)
         output.WriteLine($"verify {fileId}: intact={report.Intact} events={report.Events} streams={report.Streams} blobs={report.Blobs} seals={report.Seals} in {report.Seconds * 1000:F1} ms");
         foreach (var p in report.Problems) output.WriteLine($"  {p.Kind} {p.StreamKind} v{p.Version} {p.EventType}: {p.Detail}");
         return report;
-    }
-
-    private async Task SqlAsync(string sql, params (string Name, object Value)[] args)
-    {
-        await using var conn = new NpgsqlConnection(ECaseApp.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql.Replace("{schema}", app.Schema, StringComparison.Ordinal), conn);
-        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task<IEvent> EventAsync(Guid streamId, string type)
-    {
-        await using var session = app.Store.QuerySession();
-        return (await session.Events.FetchStreamAsync(streamId)).First(e => e.EventTypeName == type);
     }
 
     [Fact]
@@ -177,13 +146,8 @@ public sealed class IntegrityTests(ECaseApp app, ITestOutputHelper output)
     {
         var history = await SealedHistoryAsync();
         var first = await EventAsync(history.CaseId, "document_added");
-        var second = first.Version + 1;
 
-        await SqlAsync("""
-            UPDATE {schema}.mt_events SET version = -1 WHERE stream_id = @s AND version = @a;
-            UPDATE {schema}.mt_events SET version = @a WHERE stream_id = @s AND version = @b;
-            UPDATE {schema}.mt_events SET version = @b WHERE stream_id = @s AND version = -1;
-            """, ("s", history.CaseId), ("a", first.Version), ("b", second));
+        await _integrity.SwapAsync(history.CaseId, first.Version);
         var report = await VerifyAsync(history.FileId);
 
         Assert.False(report.Intact);
@@ -195,11 +159,8 @@ public sealed class IntegrityTests(ECaseApp app, ITestOutputHelper output)
     {
         var history = await SealedHistoryAsync();
         var added = (Domain.Cases.DocumentAdded)(await EventAsync(history.CaseId, "document_added")).Data;
-        var path = app.StoredBlobs().Single(p => p.EndsWith(added.Content.Sha256, StringComparison.Ordinal));
 
-        var bytes = await System.IO.File.ReadAllBytesAsync(path);
-        bytes[100] ^= 0x01;
-        await System.IO.File.WriteAllBytesAsync(path, bytes);
+        await _integrity.FlipBlobByteAsync(added.Content.Sha256);
         var report = await VerifyAsync(history.FileId);
 
         Assert.False(report.Intact);
