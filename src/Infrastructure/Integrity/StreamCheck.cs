@@ -50,6 +50,7 @@ internal sealed class StreamCheck
     private readonly HashSet<long> _leafVersions;
     private readonly List<IntegrityProblem> _problems = [];
     private readonly List<ContentUse> _contents = [];
+    private bool _destroyed;
     private byte[] _previous = ChainHash.Genesis;
     private byte[]? _pure;
     private long _next = 1;
@@ -88,6 +89,8 @@ internal sealed class StreamCheck
         _firstEventType ??= row.Type;
         _lastRowVersion = Math.Max(_lastRowVersion, row.Version);
         if (_content) CollectContent(row);
+        // Disposal (ADR 0018) deletes the stream's blobs on purpose once it records FileDestroyed: they are not missing.
+        if (row.Type == "file_destroyed") _destroyed = true;
         // A version below 1 or a second row at a version is not part of the chain (Marten's unique index normally prevents both).
         if (row.Version < _next) return;
         while (_next < row.Version) Missing(_next++);
@@ -123,7 +126,7 @@ internal sealed class StreamCheck
 
         var kind = _kind ?? KindOf(stream?.Type, _firstEventType);
         var problems = _problems;
-        var contents = _contents;
+        var contents = _destroyed ? [] : _contents;
         if (_kind is null && (problems.Count > 0 || leafProblems.Count > 0 || contents.Count > 0))
         {
             problems = [.. problems.Select(p => p with { StreamKind = kind })];

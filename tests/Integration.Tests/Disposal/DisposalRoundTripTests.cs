@@ -230,6 +230,14 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
             Assert.IsType<FileReleasedFromDisposal>((await query.Events.FetchStreamAsync(f3)).Last().Data);
         }
 
+        // Tamper evidence still holds: the deleted blobs of destroyed streams are not "missing".
+        var auditor = app.ClientFor("auditor");
+        foreach (var f in new[] { f1, f2, f3 })
+        {
+            var report = await (await auditor.PostAsync($"/api/files/{f}/verify", null)).ReadAsync<JsonElement>();
+            Assert.True(report.GetProperty("intact").GetBoolean(), report.ToString());
+        }
+
         var f1View = (await (await Registrar.GetAsync($"/api/files/{f1}")).ReadAsync<JsonElement>()).GetProperty("file");
         Assert.Equal("Transferred", f1View.GetProperty("disposition").GetString());
         var doc = await (await Registrar.GetAsync($"/api/cases/{kept}")).ReadAsync<JsonElement>();
