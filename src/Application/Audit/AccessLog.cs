@@ -12,6 +12,10 @@ public static class AccessLog
     public const string ReadDocumentContent = "read-document-content";
     public const string ReadAuditTrail = "read-audit-trail";
 
+    /// <summary>Disposal reads are logged under the process id in place of a file id (ADR 0018).</summary>
+    public const string ReadDisposalMessage = "read-disposal-message";
+    public const string DownloadTransfer = "download-transfer";
+
     public static async Task RecordAsync(
         IDocumentSession session, TimeProvider clock, CurrentUser user, string action, Guid fileId, CancellationToken ct,
         Guid? caseId = null, Guid? documentId = null, int? version = null)

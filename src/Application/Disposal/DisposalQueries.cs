@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using ECase.Application.Audit;
 using ECase.Application.Common;
 using ECase.Application.Content;
 using ECase.Application.Security;
 using ECase.Domain.Disposal;
 using ECase.Domain.FilePlans;
 using ECase.Domain.Files;
+using ECase.Projections.Audit;
 using ECase.Projections.Files;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +38,8 @@ public static class DisposalQueries
             .RequireAuthorization(Policies.Disposal).WithName("GetDisposalProcess").WithTags("Disposal");
         api.MapGet("/disposal/processes/{processId:guid}/messages/{code}", MessageAsync)
             .RequireAuthorization(Policies.Disposal).WithName("GetDisposalMessage").WithTags("Disposal");
+        api.MapGet("/disposal/processes/{processId:guid}/audit", AuditAsync)
+            .RequireAuthorization(Policies.Disposal).WithName("GetDisposalAudit").WithTags("Disposal");
     }
 
     /// <summary>Closed files whose retention end has passed (as of today, UTC), not in a process and not destroyed.</summary>
@@ -64,10 +68,24 @@ public static class DisposalQueries
 
     /// <summary>A message of the process as sent or received (0501, 0502, 0504, 0505, 0506, 0507) or the disposal certificate.</summary>
     private static async Task<IResult> MessageAsync(
-        Guid processId, string code, ClaimsPrincipal principal, IQuerySession session, IContentStore store, CancellationToken ct)
+        Guid processId, string code, ClaimsPrincipal principal, IDocumentSession session, IContentStore store, TimeProvider clock, CancellationToken ct)
     {
-        var process = await DisposalAccess.LoadAsync(session, processId, CurrentUser.From(principal), ct);
+        var user = CurrentUser.From(principal);
+        var process = await DisposalAccess.LoadAsync(session, processId, user, ct);
         if (!process.Messages.TryGetValue(code, out var message)) throw new NotFoundException("message");
-        return TypedResults.Stream(store.OpenRead(message.Sha256), message.MediaType, message.FileName);
+        var content = store.OpenRead(message.Sha256);
+        await AccessLog.RecordAsync(session, clock, user, $"{AccessLog.ReadDisposalMessage}:{code}", processId, ct);
+        return TypedResults.Stream(content, message.MediaType, message.FileName);
+    }
+
+    /// <summary>The process's audit trail: its events (who did which step when) and every read of its messages and containers.</summary>
+    private static async Task<IReadOnlyList<AuditTrailLine>> AuditAsync(Guid processId, ClaimsPrincipal principal, IQuerySession session, CancellationToken ct)
+    {
+        await DisposalAccess.LoadAsync(session, processId, CurrentUser.From(principal), ct);
+        var events = await session.Query<AuditEntry>().Where(e => e.StreamId == processId).ToListAsync(ct);
+        var reads = await session.Query<AccessLogEntry>().Where(r => r.FileId == processId).ToListAsync(ct);
+        return [.. events.Select(e => new AuditTrailLine(e.At, "event", e.EventType, e.ActorId, e.ActorRole, e.ActorOrgUnit, e.StreamId, e.StreamVersion, null, null, null))
+            .Concat(reads.Select(r => new AuditTrailLine(r.At, "read", r.Action, r.UserId, r.Role, r.OrgUnit, processId, null, null, null, null)))
+            .OrderBy(l => l.At)];
     }
 }

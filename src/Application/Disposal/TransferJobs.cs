@@ -124,14 +124,18 @@ public static class TransferEndpoints
                 return TypedResults.Accepted($"/api/export-jobs/{jobId}", job);
             })
             .RequireAuthorization(Policies.Disposal).WithName("CancelExportJob").WithTags("Disposal");
-        api.MapGet("/export-jobs/{jobId:guid}/download", async (Guid jobId, ClaimsPrincipal principal, IQuerySession session, IOptions<DisposalOptions> options, IOptions<ContentStoreOptions> content, CancellationToken ct) =>
+        api.MapGet("/export-jobs/{jobId:guid}/download", async (
+                Guid jobId, ClaimsPrincipal principal, IDocumentSession session, IOptions<DisposalOptions> options, IOptions<ContentStoreOptions> content,
+                TimeProvider clock, CancellationToken ct) =>
             {
-                var job = await LoadAsync(session, jobId, CurrentUser.From(principal), ct);
+                var user = CurrentUser.From(principal);
+                var job = await LoadAsync(session, jobId, user, ct);
                 if (job.Status != ExportJobStatus.Completed || job.FileName is null)
                     throw new RejectedException(new Rejection("export-job-not-completed", $"The job is {job.Status.ToString().ToLowerInvariant()}; only a completed job can be downloaded."));
                 var path = System.IO.Path.Combine(TransferPaths.Folder(options.Value, content.Value), job.Id.ToString("N"), job.FileName);
                 if (!System.IO.File.Exists(path))
                     throw new RejectedException(new Rejection("export-package-gone", "The container was deleted after the disposal completed.", RejectionKind.NotFound));
+                await Audit.AccessLog.RecordAsync(session, clock, user, Audit.AccessLog.DownloadTransfer, job.ProcessId, ct);
                 return TypedResults.PhysicalFile(path, "application/zip", job.FileName, enableRangeProcessing: true);
             })
             .RequireAuthorization(Policies.Disposal).WithName("DownloadExportJob").WithTags("Disposal");

@@ -251,7 +251,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
         {
             var (exit, check) = await Tool.RunAsync("qpdf", "--check", certificate);
             Assert.True(exit == 0, check);
-            var (_, text) = await Tool.RunAsync("pdftotext", certificate, "-");
+            var (_, text) = await Tool.RunAsync("pdftotext", "-raw", certificate, "-"); // content order: a wrapped cell stays together
             var references = await Task.WhenAll(new[] { f1, f2, f3 }.Select(async f => (await (await Registrar.GetAsync($"/api/files/{f}")).ReadAsync<JsonElement>()).GetProperty("file").GetProperty("reference").GetString()!));
             // Table cells wrap long references; compare without white space.
             static string Flat(string s) => System.Text.RegularExpressions.Regex.Replace(s, @"\s+", "");
@@ -263,6 +263,25 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
         {
             System.IO.File.Delete(certificate);
         }
+
+        // The process's audit trail: every step with who did it, and every read of its messages and containers.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<(string Kind, string What, string User)> audit;
+        do
+        {
+            audit = [.. (await (await Registrar.GetAsync($"/api/disposal/processes/{process}/audit")).ReadAsync<JsonElement>()).EnumerateArray()
+                .Select(l => (l.GetProperty("kind").GetString()!, l.GetProperty("what").GetString()!, l.GetProperty("userId").GetString()!))];
+            if (audit.Any(a => a.What == "disposal_completed")) break;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Contains(("event", "files_offered_to_archive", "registrar"), audit);
+        Assert.Contains(("event", "appraisal_recorded", "archivist"), audit);
+        Assert.Contains(("event", "transfer_packaged", "archivist"), audit);
+        Assert.Contains(("event", "import_confirmed", "archivist"), audit);
+        Assert.Contains(("event", "disposal_completed", "registrar"), audit);
+        Assert.Contains(("read", "read-disposal-message:0501", "archivist"), audit);
+        Assert.Contains(("read", "download-transfer", "archivist"), audit);
 
         // A destroyed file is gone from search.
         await app.WaitForSearchAsync();
