@@ -4,6 +4,7 @@ using ECase.Application.Cases;
 using ECase.Application.Common;
 using ECase.Application.Content;
 using ECase.Application.FilePlans;
+using ECase.Application.Disposal;
 using ECase.Application.Files;
 using ECase.Application.Security;
 using ECase.Application.Submissions;
@@ -54,7 +55,16 @@ public static class DemoData
              ("Baubeschreibung.txt", "text/plain", Encoding.UTF8.GetBytes("Baubeschreibung: Massivbauweise, zwei Vollgeschosse, Satteldach.\n"))], ct);
         await SubmitAsync(bus, store, wg.Id, oa, "Wohngeldantrag", SubmissionChannel.OnlineForm,
             [("Wohngeldantrag.pdf", "application/pdf", DemoPdf.Create("Antrag auf Wohngeld (Mietzuschuss)"))], ct);
-        logger.LogInformation("Demo data seeded: 3 plan units, 3 files ({Reference}, …), 4 cases, 3 documents", bau.Reference);
+
+        // A migrated paper file whose retention has ended: it is on the registrar's due list (GET /api/disposal/due).
+        var alt = await bus.InvokeAsync<FileOpenedResult>(new OpenFile(Guid.CreateVersion7(), "Altakte Baugenehmigung Kirchweg 7 (1994)", "32.10.05", Confidentiality.Open, "HA", ha), ct);
+        var altCase = await bus.InvokeAsync<CommandResult>(new OpenCase(alt.Id, Guid.CreateVersion7(), "Baugenehmigung 1994", null, ha), ct);
+        await SubmitAsync(bus, store, altCase.Id, ha, "Digitalisierte Bauakte", SubmissionChannel.Paper,
+            [("Baugenehmigung-1994.txt", "text/plain", Encoding.UTF8.GetBytes("Baugenehmigung vom 12.05.1994 für das Wohnhaus Kirchweg 7.\n"))], ct);
+        await bus.InvokeAsync<CommandResult>(new CloseCase(altCase.Id, null, ha), ct);
+        await bus.InvokeAsync<CommandResult>(new CloseFile(alt.Id, null, ha), ct);
+        await bus.InvokeAsync<CommandResult>(new OverrideRetention(alt.Id, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), "Altbestand: Frist nach altem Recht abgelaufen", registrar), ct);
+        logger.LogInformation("Demo data seeded: 3 plan units, 4 files ({Reference}, …; {Due} is due for disposal), 5 cases, 4 documents", bau.Reference, alt.Reference);
     }
 
     private static async Task SubmitAsync(
