@@ -1,0 +1,57 @@
+using ECase.Domain.Common;
+
+namespace ECase.Domain.Inspections;
+
+// Akteneinsicht (issue #7): one stream per inspection request. Each event carries the stream id, who (…By) and when (…At).
+
+/// <summary>Participant: §29 VwVfG (party to the procedure); FreedomOfInformation: IFG (anyone, for official information).</summary>
+public enum LegalBasis { Participant, FreedomOfInformation }
+
+public enum RefusalReason { NotParticipant, ProcedureOngoing, ThirdPartyRights, BusinessSecret, PublicInterest, Other }
+
+public enum RedactionReason { ThirdPartyPersonalData, BusinessSecret, Draft, Other }
+
+/// <summary>What is granted: the whole file, or some of its cases and documents.</summary>
+public sealed record InspectionScope(bool WholeFile, IReadOnlyList<Guid> CaseIds, IReadOnlyList<Guid> DocumentIds)
+{
+    public static readonly InspectionScope Nothing = new(false, [], []);
+
+    public bool IsEmpty => !WholeFile && CaseIds.Count == 0 && DocumentIds.Count == 0;
+
+    public bool Covers(Guid caseId, Guid documentId) => WholeFile || CaseIds.Contains(caseId) || DocumentIds.Contains(documentId);
+
+    /// <summary>Two scopes are equal when they grant the same: the lists compare by content, not by reference.</summary>
+    public bool Equals(InspectionScope? other) =>
+        other is not null && WholeFile == other.WholeFile && CaseIds.SequenceEqual(other.CaseIds) && DocumentIds.SequenceEqual(other.DocumentIds);
+
+    public override int GetHashCode() => HashCode.Combine(WholeFile, CaseIds.Count, DocumentIds.Count);
+}
+
+/// <summary>A rectangle on a page in PDF points (origin bottom left). With <c>WholePage</c> the page is withheld and replaced by a placeholder.</summary>
+public sealed record RedactionArea(int Page, double X, double Y, double Width, double Height);
+
+public sealed record InspectionRequested(
+    Guid InspectionId, Guid FileId, string FileReference, string CitizenId, string Reason, LegalBasis LegalBasis, Actor RequestedBy, DateTimeOffset RequestedAt);
+
+public sealed record InspectionGranted(
+    Guid InspectionId, InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed, Actor GrantedBy, DateTimeOffset GrantedAt);
+
+/// <summary>Granted in part: the scope shown, and why the rest is not.</summary>
+public sealed record InspectionPartlyGranted(
+    Guid InspectionId, InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed, RefusalReason ReasonCode, string Justification,
+    Actor GrantedBy, DateTimeOffset GrantedAt);
+
+public sealed record InspectionRefused(Guid InspectionId, RefusalReason ReasonCode, string Justification, Actor RefusedBy, DateTimeOffset RefusedAt);
+
+/// <summary>A region of a page of one document version is blacked out in the citizen's copy, or the whole page is withheld.</summary>
+public sealed record RedactionApplied(
+    Guid InspectionId, Guid RedactionId, Guid DocumentId, int Version, RedactionArea Area, bool WholePage, RedactionReason ReasonCode,
+    Actor AppliedBy, DateTimeOffset AppliedAt);
+
+/// <summary>The citizen viewed a page of a granted document, or downloaded it (<paramref name="Page"/> 0).</summary>
+public sealed record InspectionDocumentViewed(
+    Guid InspectionId, Guid DocumentId, int Version, int Page, bool Download, Actor ViewedBy, DateTimeOffset ViewedAt);
+
+public sealed record InspectionExpired(Guid InspectionId, DateOnly ExpiresOn, Actor ExpiredBy, DateTimeOffset ExpiredAt);
+
+public sealed record InspectionWithdrawn(Guid InspectionId, string? Reason, Actor WithdrawnBy, DateTimeOffset WithdrawnAt);
