@@ -190,6 +190,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
                     var (exit, check) = await Tool.RunAsync("qpdf", "--check", path);
                     Assert.True(exit == 0, $"{name}: {check}");
                     Assert.Matches("""pdfaid:part\s*(=\s*['"]2['"]|>\s*2\s*<)""", meta);
+                    ECase.Pdf.Tests.Preflight.AssertOnlyPdfA1Findings(path, output);
                     var (_, fonts) = await Tool.RunAsync("pdffonts", path);
                     Assert.DoesNotMatch(@"\bno\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", fonts.Split('\n').Skip(2).FirstOrDefault(l => l.Contains(" no ", StringComparison.Ordinal)) ?? "");
                 }
@@ -251,6 +252,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
         {
             var (exit, check) = await Tool.RunAsync("qpdf", "--check", certificate);
             Assert.True(exit == 0, check);
+            ECase.Pdf.Tests.Preflight.AssertOnlyPdfA1Findings(certificate, output);
             var (_, text) = await Tool.RunAsync("pdftotext", "-raw", certificate, "-"); // content order: a wrapped cell stays together
             var references = await Task.WhenAll(new[] { f1, f2, f3 }.Select(async f => (await (await Registrar.GetAsync($"/api/files/{f}")).ReadAsync<JsonElement>()).GetProperty("file").GetProperty("reference").GetString()!));
             // Table cells wrap long references; compare without white space.
