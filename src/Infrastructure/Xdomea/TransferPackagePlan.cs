@@ -89,9 +89,11 @@ internal static class TransferPlanner
             warnings.Add($"File {state.Reference}: excluded case {unknown} is not a case of this file.");
 
         var closedOn = closed is { } c0 ? Day(c0) : (DateOnly?)null;
+        // As in the 0501: the years and end fixed at closing (or the file's own rule), the plan unit's only for older events.
+        var years = state.RetentionOverride?.Years ?? state.ClosedWithYears ?? plan.RetentionYears;
         var metadata = new OfferedFile(
-            state.Id, state.Reference, state.Title, plan.Code, plan.Title, state.Confidentiality, plan.RetentionYears, plan.Disposal,
-            Day(opened), closedOn, closedOn is { } end ? RetentionEnd(end, plan.RetentionYears) : null, []);
+            state.Id, state.Reference, state.Title, plan.Code, plan.Title, state.Confidentiality, years, plan.Disposal,
+            Day(opened), closedOn, state.RetentionEndsOn ?? (closedOn is { } end ? RetentionEnd(end, years) : null), []);
         var cases = new List<PlannedCase>();
         foreach (var caseId in caseOrder.Where(c => !selected.ExcludedCases.Contains(c)))
             cases.Add(await CaseAsync(session, caseId, state.Reference, warnings, ct));

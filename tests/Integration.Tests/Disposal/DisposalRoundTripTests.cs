@@ -160,6 +160,10 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
             Assert.DoesNotContain(f2, ids);
             Assert.DoesNotContain(dropped, ids);
             Assert.NotEmpty(message.Descendants(x + "HistorienProtokollInformation"));
+            // The retention end is the one fixed for the file (here the registrar's end date), as in the 0501.
+            var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.All(message.Descendants(x + "Aufbewahrungsende"), e => Assert.Equal(yesterday, e.Value));
+            Assert.Equal(2, message.Descendants(x + "Aufbewahrungsende").Count());
 
             // Every Dateiname is in the ZIP and nothing else is, besides the message, its manifest and the integrity evidence.
             var named = message.Descendants(x + "Dateiname").Select(d => d.Value).ToHashSet();
