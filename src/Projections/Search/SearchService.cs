@@ -222,7 +222,13 @@ public sealed class SearchService
 
         protected override Query GetPrefixQuery(string field, string termStr) => field is null
             ? Expand(termStr, f => GetPrefixQuery(f, termStr))
-            : base.GetPrefixQuery(field, Fold(field, termStr));
+            : Cached(base.GetPrefixQuery(field, Fold(field, termStr)));
+
+        private static Query Cached(Query query)
+        {
+            if (query is PrefixQuery prefix) prefix.MultiTermRewriteMethod = CachedPrefixRewrite.Instance;
+            return query;
+        }
 
         protected override Query GetWildcardQuery(string field, string termStr) => field is null
             ? Expand(termStr, f => GetWildcardQuery(f, termStr))
@@ -345,5 +351,34 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
                 counts[ord] = 0;
             }
         }
+    }
+}
+
+/// <summary>
+/// Rewrites a prefix query to a constant score over a cached filter: the documents of all its expansions, computed once
+/// per segment (as Lucene's constant-score rewrite would compute them on every search) and kept while the segment lives
+/// (<see cref="CachingWrapperFilter"/>, keyed by segment core; deletions applied per search). The same prefix searched
+/// again, by anyone and in any scope, costs a bitset lookup. Scores are those of the constant-score rewrite; the query
+/// stays a <see cref="PrefixQuery"/>, so snippets and highlighting expand it as before. At most 256 prefixes are kept.
+/// </summary>
+internal sealed class CachedPrefixRewrite : MultiTermQuery.RewriteMethod
+{
+    public static readonly CachedPrefixRewrite Instance = new();
+
+    private const int MaxPrefixes = 256;
+
+    private readonly ConcurrentDictionary<(string Field, string Prefix), Filter> _filters = new();
+
+    public override Query Rewrite(IndexReader reader, MultiTermQuery query)
+    {
+        if (query is not PrefixQuery prefix) return MultiTermQuery.CONSTANT_SCORE_AUTO_REWRITE_DEFAULT.Rewrite(reader, query);
+        var key = (prefix.Field, prefix.Prefix.Text);
+        if (!_filters.TryGetValue(key, out var filter))
+        {
+            if (_filters.Count >= MaxPrefixes) _filters.Clear();
+            filter = _filters.GetOrAdd(key, k => new CachingWrapperFilter(new PrefixFilter(new Term(k.Field, k.Prefix))));
+        }
+
+        return new ConstantScoreQuery(filter) { Boost = query.Boost };
     }
 }
