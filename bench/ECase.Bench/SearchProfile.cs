@@ -5,7 +5,6 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.VectorHighlight;
 
 namespace ECase.Bench;
 
@@ -26,11 +25,10 @@ public static class SearchProfile
         var entryOnly = new HashSet<string> { SearchFields.Entry };
         index.Read(s =>
         {
-            var fvh = new FastVectorHighlighter(true, true);
-            var work = broad.Select(q => (Fq: fvh.GetFieldQuery(SearchService.TextClauses(SearchService.Parse(q.Lucene)), s.IndexReader),
+            var work = broad.Select(q => (Fq: SearchService.Parse(q.Lucene),
                 Docs: s.Search(new FilteredQuery(SearchService.Parse(q.Lucene), filter), 20).ScoreDocs.Select(d => d.Doc).ToArray())).ToArray();
             var hits = work.Sum(w => w.Docs.Length) * repeat;
-            double PerHit(Action<FieldQuery, int> step)
+            double PerHit(Action<Query, int> step)
             {
                 foreach (var w in work) foreach (var d in w.Docs) step(w.Fq, d);
                 var t0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -48,14 +46,9 @@ public static class SearchProfile
                 leaf.AtomicReader.GetBinaryDocValues(SearchFields.Hit)?.Get(d - leaf.DocBase, bytes);
                 IndexEntry.FromHitValue(bytes);
             });
-            var vector = PerHit((_, d) =>
-            {
-                var terms = s.IndexReader.GetTermVector(d, SearchFields.Text)?.GetEnumerator();
-                while (terms is not null && terms.MoveNext()) { }
-            });
-            var snippet = PerHit((fq, d) => fvh.GetBestFragment(fq, s.IndexReader, d, SearchFields.Text, 200));
+            var snippet = PerHit((q, d) => SearchService.PageSnippetsOf(s, q, [d]));
             Console.WriteLine(string.Create(inv,
-                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values + JSON {hitValues:0.000}, whole stored doc {fullDoc:0.000}, term vector terms {vector:0.000}, fvh best fragment {snippet:0.000}"));
+                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values + JSON {hitValues:0.000}, whole stored doc {fullDoc:0.000}, page snippet alone (postings + stored pages) {snippet:0.000}"));
             return 0;
         });
 
@@ -83,24 +76,19 @@ public static class SearchProfile
                 foreach (var d in s.Search(new FilteredQuery(SearchService.Parse(q.Lucene), filter), 20).ScoreDocs) IndexEntry.FromDocument(s.Doc(d.Doc));
                 return 0;
             }));
-            var fvh = new FastVectorHighlighter(true, true);
-            var fieldQuery = Cpu(q => index.Read(s => fvh.GetFieldQuery(SearchService.TextClauses(SearchService.Parse(q.Lucene)), s.IndexReader)));
             var snippets = Cpu(q => index.Read(s =>
             {
                 var query = SearchService.Parse(q.Lucene);
-                var fq = fvh.GetFieldQuery(SearchService.TextClauses(query), s.IndexReader);
-                foreach (var d in s.Search(new FilteredQuery(query, filter), 20).ScoreDocs)
-                    fvh.GetBestFragment(fq, s.IndexReader, d.Doc, SearchFields.Text, 200);
-                return 0;
+                return SearchService.PageSnippetsOf(s, query, [.. s.Search(new FilteredQuery(query, filter), 20).ScoreDocs.Select(d => d.Doc)]);
             }));
             var full = Cpu(q => service.Search(index, new SearchRequest(q.Lucene, scope)));
             Console.WriteLine(string.Create(inv,
-                $"[profile] {cls,-9} cpu ms per query: parse {parse:0.00}, top-20 search {search:0.00}, count only {count:0.00}, +load 20 entries {load:0.00}, fieldquery {fieldQuery:0.00}, search+fvh snippets {snippets:0.00}; SearchService.Search {full:0.00}"));
+                $"[profile] {cls,-9} cpu ms per query: parse {parse:0.00}, top-20 search {search:0.00}, count only {count:0.00}, +load 20 entries {load:0.00}, search+page snippets {snippets:0.00}; SearchService.Search {full:0.00}"));
         }
     }
 
     /// <summary>CPU per document of the steps of indexing: analysing the page texts (with and without the compound
-    /// splitter), building the Lucene document, and adding it to an in-memory index with and without term vectors.</summary>
+    /// splitter), building the Lucene document, and adding it to an in-memory index with and without offsets in the postings of the page texts.</summary>
     private static void Indexing(SearchCorpus corpus)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -147,6 +135,6 @@ public static class SearchProfile
         });
         Console.WriteLine(string.Create(inv,
             $"[profile] indexing cpu ms per doc ({docs.Length} docs): analyse pages {analyse:0.00} (without compound splitter {analyseNoSplit:0.00}), ToDocument {toDocument:0.00}, " +
-            $"ToDocument+AddDocument in RAM {add:0.00} (text without term vectors {addNoVectors:0.00})"));
+            $"ToDocument+AddDocument in RAM {add:0.00} (text without offsets {addNoVectors:0.00})"));
     }
 }

@@ -117,6 +117,25 @@ public sealed class GermanSearchTests : IDisposable
     }
 
     [Fact]
+    public void A_phrase_is_marked_where_its_words_stand_together_and_a_prefix_at_its_expansions()
+    {
+        var entry = _index.Document("Aktenvermerk", [
+            "Die Frist wurde nicht verlängert.",
+            "Ein Wort vorab. Die Frist verlängert sich um zwei Wochen; Frist und Termin bleiben.",
+        ]);
+        _index.Commit();
+
+        var hit = Assert.Single(_index.Search("\"Frist verlängert\"").Hits, h => h.DocumentId == entry.DocumentId);
+        Assert.Equal(2, hit.Page);
+        Assert.Contains("<mark>Frist verlängert</mark>", hit.Snippet, StringComparison.Ordinal);
+        Assert.Contains("Frist und Termin", hit.Snippet, StringComparison.Ordinal); // the word alone is not marked
+
+        hit = Assert.Single(_index.Search("Lindenstr*").Hits);
+        Assert.Equal(1, hit.Page);
+        Assert.Contains("<mark>Lindenstraße</mark>", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Snippets_are_html_escaped()
     {
         var entry = _index.Document("Notiz", ["Firma <script>alert(1)</script> & Söhne beantragt Sondernutzung"]);

@@ -71,17 +71,15 @@ public sealed record IndexEntry
 
     public string Status => FileClosed ? "closed" : "open";
 
-    /// <summary>Page text: stored, with term vectors (positions and offsets) so snippets come from the vectors
-    /// (FastVectorHighlighter) instead of analysing every page of every hit again.</summary>
-    private static readonly FieldType TextWithVectors = CreateTextType();
+    /// <summary>Page text: stored, with offsets in the postings so snippets come from the postings of the query's
+    /// words (<see cref="PageSnippets"/>) instead of analysing every page of every hit again or reading term vectors.</summary>
+    private static readonly FieldType TextWithOffsets = CreateTextType();
 
     private static FieldType CreateTextType()
     {
         var type = new FieldType(TextField.TYPE_STORED)
         {
-            StoreTermVectors = true,
-            StoreTermVectorPositions = true,
-            StoreTermVectorOffsets = true,
+            IndexOptions = Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS,
         };
         type.Freeze();
         return type;
@@ -101,7 +99,7 @@ public sealed record IndexEntry
         var hit = JsonSerializer.SerializeToUtf8Bytes(HitSummary(), Json);
         if (hit.Length <= MaxHitBytes) doc.Add(new BinaryDocValuesField(SearchFields.Hit, new BytesRef(hit)));
         if (CaseId is { } caseId) doc.Add(new StringField(SearchFields.CaseId, caseId.ToString(), Field.Store.NO));
-        foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithVectors));
+        foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithOffsets));
         if (Kind == EntryKind.PlanUnit) return doc;
 
         doc.Add(new StringField(SearchFields.Visible, "1", Field.Store.NO));

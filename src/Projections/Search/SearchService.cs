@@ -6,7 +6,6 @@ using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
-using Lucene.Net.Search.VectorHighlight;
 using Lucene.Net.Util;
 
 namespace ECase.Projections.Search;
@@ -47,17 +46,9 @@ public sealed class SearchService
     private static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
     private static readonly string[] FacetNames = ["planUnit", "year", "type", "status"];
 
-    /// <summary>Snippet length in characters.</summary>
-    private const int SnippetChars = 200;
-
     private static readonly string[] PreTags = ["<mark>"];
     private static readonly string[] PostTags = ["</mark>"];
     private static readonly IEncoder HtmlEncoder = new MinimalHtmlEncoder();
-
-    // Snippets of page texts come from their term vectors (positions and offsets): no page is analysed again, phrases
-    // are highlighted only where they occur as phrases, prefixes are expanded against the index. Stateless, shared.
-    private static readonly FastVectorHighlighter VectorHighlighter = new(phraseHighlight: true, fieldMatch: true);
-    private static readonly SimpleFragListBuilder FragLists = new();
 
     /// <summary>A hit needs only its entry (JSON) from the stored fields; the page texts are read once, by the snippet.</summary>
     private static readonly ISet<string> EntryOnly = new HashSet<string> { SearchFields.Entry };
@@ -97,8 +88,9 @@ public sealed class SearchService
             }
 
             var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
-            var fieldQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : VectorHighlighter.GetFieldQuery(TextClauses(userQuery), searcher.IndexReader);
-            var hits = docs.Select(d => ToHit(searcher, d, userQuery, fieldQuery)).ToList();
+            var textQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : PageSnippets.For(userQuery);
+            var snippets = textQuery?.Build(searcher, [.. docs.Select(d => d.Doc)], PreTags, PostTags, HtmlEncoder.EncodeText);
+            var hits = docs.Select(d => ToHit(searcher, d, userQuery, snippets)).ToList();
             var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
                 .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
                     .Select(v => new FacetValue(v.Key, v.Value))]);
@@ -164,56 +156,19 @@ public sealed class SearchService
         return new CachingWrapperFilter(new QueryWrapperFilter(filter));
     });
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, FieldQuery? fieldQuery)
+    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, Dictionary<int, (int Page, string Snippet)>? snippets)
     {
         var entry = HitEntry(searcher, scoreDoc.Doc);
-        var (page, snippet) = Snippet(searcher.IndexReader, scoreDoc.Doc, entry, query, fieldQuery);
+        var (page, snippet) = Snippet(scoreDoc.Doc, entry, query, snippets);
         return new SearchHit(
             entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
             entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
             float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
     }
 
-    /// <summary>
-    /// The clauses of the query on the page texts, the only field snippets come from (<c>fieldMatch</c>): the highlighter
-    /// flattens every clause and expands each prefix against the index, which for the other four fields was wasted work.
-    /// Prohibited clauses are left out, as the highlighter leaves them out; a query it does not know is kept as it is.
-    /// </summary>
-    public static Query TextClauses(Query query)
-    {
-        var text = new BooleanQuery(disableCoord: true);
-        Collect(query);
-        return text;
-
-        void Collect(Query q)
-        {
-            switch (q)
-            {
-                case BooleanQuery b:
-                    foreach (var clause in b.Clauses)
-                    {
-                        if (!clause.IsProhibited) Collect(clause.Query);
-                    }
-
-                    break;
-                case DisjunctionMaxQuery d:
-                    foreach (var disjunct in d.Disjuncts) Collect(disjunct);
-                    break;
-                case TermQuery t:
-                    if (t.Term.Field == SearchFields.Text) text.Add(t, Occur.SHOULD);
-                    break;
-                case PhraseQuery p:
-                    if (p.GetTerms() is [var first, ..] && first.Field == SearchFields.Text) text.Add(p, Occur.SHOULD);
-                    break;
-                case MultiTermQuery m:
-                    if (m.Field == SearchFields.Text) text.Add(m, Occur.SHOULD);
-                    break;
-                default:
-                    text.Add(q, Occur.SHOULD);
-                    break;
-            }
-        }
-    }
+    /// <summary>The snippets of the page texts of the given hits (by document number), as a search makes them.</summary>
+    public static IReadOnlyDictionary<int, (int Page, string Snippet)> PageSnippetsOf(IndexSearcher searcher, Query query, IReadOnlyList<int> docs) =>
+        PageSnippets.For(query)?.Build(searcher, docs, PreTags, PostTags, HtmlEncoder.EncodeText) ?? [];
 
     /// <summary>What the hit shows of its entry: the summary in the doc values, else the stored entry.</summary>
     private static IndexEntry HitEntry(IndexSearcher searcher, int doc)
@@ -231,56 +186,13 @@ public sealed class SearchService
     }
 
     /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
-    private static (int? Page, string? Snippet) Snippet(IndexReader reader, int doc, IndexEntry entry, Query query, FieldQuery? fieldQuery)
+    private static (int? Page, string? Snippet) Snippet(int doc, IndexEntry entry, Query query, Dictionary<int, (int Page, string Snippet)>? snippets)
     {
-        if (fieldQuery is null) return (null, null);
-        var phrases = new FieldPhraseList(new FieldTermStack(reader, doc, SearchFields.Text, fieldQuery), fieldQuery, VectorHighlighter.PhraseLimit);
-        var fragList = FragLists.CreateFieldFragList(phrases, SnippetChars);
-        if (fragList.FragInfos.Count > 0)
-        {
-            var fragments = new PageFragmentsBuilder();
-            if (fragments.CreateFragments(reader, doc, SearchFields.Text, fragList, 1, PreTags, PostTags, HtmlEncoder) is [{ Length: > 0 } text, ..])
-                return (PageOf(fragments.Pages, text), text.Trim());
-        }
-
+        if (snippets is null) return (null, null);
+        if (snippets.TryGetValue(doc, out var found) && found.Snippet.Trim() is { Length: > 0 } text) return (found.Page, text);
         using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
         if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
         return (null, null);
-    }
-
-    /// <summary>Fragments within one page each; keeps the page texts it reads, for the page number.</summary>
-    private sealed class PageFragmentsBuilder : ScoreOrderFragmentsBuilder
-    {
-        public PageFragmentsBuilder()
-            : base(PreTags, PostTags)
-        {
-            IsDiscreteMultiValueHighlighting = true;
-        }
-
-        public IReadOnlyList<string> Pages { get; private set; } = [];
-
-        protected override Lucene.Net.Documents.Field[] GetFields(IndexReader reader, int docId, string fieldName)
-        {
-            var fields = base.GetFields(reader, docId, fieldName);
-            Pages = [.. fields.Select(f => f.GetStringValue() ?? "")];
-            return fields;
-        }
-    }
-
-    /// <summary>
-    /// The page (from 1) of a snippet: a fragment lies within one page (discrete multi-value highlighting), so it is the
-    /// page whose text contains the fragment without its marks.
-    /// </summary>
-    private static int? PageOf(IReadOnlyList<string> pages, string fragment)
-    {
-        var plain = System.Net.WebUtility.HtmlDecode(fragment.Replace(PreTags[0], "", StringComparison.Ordinal).Replace(PostTags[0], "", StringComparison.Ordinal)).Trim();
-        if (plain.Length == 0) return null;
-        for (var i = 0; i < pages.Count; i++)
-        {
-            if (pages[i].Contains(plain, StringComparison.Ordinal)) return i + 1;
-        }
-
-        return null;
     }
 
     private static Highlighter Highlighter(Query query, string field)
@@ -310,7 +222,13 @@ public sealed class SearchService
 
         protected override Query GetPrefixQuery(string field, string termStr) => field is null
             ? Expand(termStr, f => GetPrefixQuery(f, termStr))
-            : base.GetPrefixQuery(field, Fold(field, termStr));
+            : Cached(base.GetPrefixQuery(field, Fold(field, termStr)));
+
+        private static Query Cached(Query query)
+        {
+            if (query is PrefixQuery prefix) prefix.MultiTermRewriteMethod = CachedPrefixRewrite.Instance;
+            return query;
+        }
 
         protected override Query GetWildcardQuery(string field, string termStr) => field is null
             ? Expand(termStr, f => GetWildcardQuery(f, termStr))
@@ -433,5 +351,34 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
                 counts[ord] = 0;
             }
         }
+    }
+}
+
+/// <summary>
+/// Rewrites a prefix query to a constant score over a cached filter: the documents of all its expansions, computed once
+/// per segment (as Lucene's constant-score rewrite would compute them on every search) and kept while the segment lives
+/// (<see cref="CachingWrapperFilter"/>, keyed by segment core; deletions applied per search). The same prefix searched
+/// again, by anyone and in any scope, costs a bitset lookup. Scores are those of the constant-score rewrite; the query
+/// stays a <see cref="PrefixQuery"/>, so snippets and highlighting expand it as before. At most 256 prefixes are kept.
+/// </summary>
+internal sealed class CachedPrefixRewrite : MultiTermQuery.RewriteMethod
+{
+    public static readonly CachedPrefixRewrite Instance = new();
+
+    private const int MaxPrefixes = 256;
+
+    private readonly ConcurrentDictionary<(string Field, string Prefix), Filter> _filters = new();
+
+    public override Query Rewrite(IndexReader reader, MultiTermQuery query)
+    {
+        if (query is not PrefixQuery prefix) return MultiTermQuery.CONSTANT_SCORE_AUTO_REWRITE_DEFAULT.Rewrite(reader, query);
+        var key = (prefix.Field, prefix.Prefix.Text);
+        if (!_filters.TryGetValue(key, out var filter))
+        {
+            if (_filters.Count >= MaxPrefixes) _filters.Clear();
+            filter = _filters.GetOrAdd(key, k => new CachingWrapperFilter(new PrefixFilter(new Term(k.Field, k.Prefix))));
+        }
+
+        return new ConstantScoreQuery(filter) { Boost = query.Boost };
     }
 }
