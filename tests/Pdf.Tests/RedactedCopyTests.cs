@@ -102,6 +102,24 @@ public sealed class RedactedCopyTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task On_a_rotated_page_the_box_in_user_space_lands_on_the_same_content_and_no_text_is_kept()
+    {
+        var rotated = Path.Combine(_dir, "rotated.pdf");
+        var qpdf = Tools.Qpdf("--rotate=+90:1", MakeInput(), rotated);
+        Assert.True(qpdf.ExitCode == 0, qpdf.All);
+        var (_, copy, info) = await Redact(rotated);
+
+        Assert.Equal("\f", Tools.PdfToText("-enc", "UTF-8", "-f", "1", "-l", "1", copy, "-").StdOut); // no text layer on a rotated page
+        Assert.True(info.WordsRemoved > 10);
+        var after = Render(copy, 1);
+        Assert.Equal((842, 595), (after.Width, after.Height));
+        Assert.Equal(0, after.Count(IsRed));
+        // /Rotate 90 shows user space point (x, y) at (y, 595 - x).
+        foreach (var box in new[] { SecretBox, RedBox, PhoneBox })
+            Assert.All(after.Pixels(new RedactionArea(1, box.Y, 595 - box.X - box.Width, box.Height, box.Width)), p => Assert.Equal((0, 0, 0), p));
+    }
+
+    [Fact]
     public async Task A_redaction_on_a_page_the_document_lacks_is_rejected_and_writes_nothing()
     {
         var input = MakeInput();

@@ -17,7 +17,8 @@ namespace ECase.Infrastructure.Pdf;
 /// dropped whole. A withheld page becomes a placeholder page of the same size that states the page number and the reason.
 /// Because the copy is composed from pixels and the kept words only, nothing of the original's content streams, fonts,
 /// images, annotations, form fields, metadata, attachments or scripts reaches it; the original is only read.
-/// Areas are in the page's user space (PDF points from the bottom left, unrotated, as PdfPig and pdf.js report them).
+/// Areas are in the page's user space (PDF points from the bottom left, before /Rotate, as pdf.js's convertToPdfPoint gives
+/// them). Pages with /Rotate are burned in correctly but carry no text layer (see <see cref="TextLayer"/>).
 /// Stateless and thread-safe; register as a singleton.
 /// </summary>
 public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
@@ -112,10 +113,16 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
         return new RedactedCopyInfo(document.NumberOfPages, boxes, withheld, removed);
     }
 
-    /// <summary>The kept words as invisible text in the page's user space; returns how many words were dropped.</summary>
+    /// <summary>
+    /// The kept words as invisible text in the page's user space; returns how many words were dropped. A page with /Rotate gets
+    /// no text layer: PdfPig reports its words in the displayed orientation, not in the user space the areas are given in, and a
+    /// word tested against a box in the wrong space could leak.
+    /// </summary>
     private static int TextLayer(PageContent content, EmbeddedFont font, Page page, IReadOnlyList<PdfRectangle> areas, PageGeometry geometry)
     {
         var removed = 0;
+        if (page.Rotation.Value % 360 != 0)
+            return page.GetWords().Count(w => Clean(w.Text).Length > 0);
         content.Transform(geometry.UserSpaceToPage);
         foreach (var word in page.GetWords())
         {
