@@ -44,13 +44,15 @@ public sealed class RedactedCopyTests(ITestOutputHelper output) : IDisposable
         var pigText = string.Join("\n", pdf.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
         foreach (var text in new[] { popplerText, pigText })
         {
-            foreach (var secret in new[] { "Geheim", "Max", "Mustermann", "1980", "01.02", "0171", "5551234", "Zweite", "Protokoll", "Anhoerung" })
+            foreach (var secret in new[] { "Geheim", "Max", "Mustermann", "1980", "01.02", "0171", "5551234", "Zweite", "Protokoll", "Anhoerung", "Randnotiz" })
                 Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase);
             foreach (var kept in new[] { "Bauantrag", "Schlossstrasse", "12.03.2026", "Kontakt", "bitte", "Dritte", "lesbar" })
                 Assert.Contains(kept, text, StringComparison.Ordinal);
         }
         Assert.Contains(Public, popplerText, StringComparison.Ordinal);
         Assert.Contains(Secret, Tools.PdfToText("-enc", "UTF-8", input, "-").StdOut, StringComparison.Ordinal); // the test has teeth
+        using (var original = PdfDocument.Open(input))
+            Assert.Contains(original.GetPage(1).GetWords(), w => w.Text == "Randnotiz");
     }
 
     [Fact]
@@ -159,6 +161,7 @@ public sealed class RedactedCopyTests(ITestOutputHelper output) : IDisposable
         one.AddText("Kontakt", 12, new PdfPoint(72, 650), font);
         one.AddText("0171-5551234", 12, new PdfPoint(200, 650), font);
         one.AddText("bitte", 12, new PdfPoint(350, 650), font);
+        one.AddText("Randnotiz", 12, new PdfPoint(-300, 600), font); // off the page: nobody saw it to redact it
         one.SetTextAndFillColor(220, 0, 0);
         one.DrawRectangle(new PdfPoint(100, 400), 200, 100, 1, fill: true);
         one.ResetColor();

@@ -13,8 +13,8 @@ namespace ECase.Infrastructure.Pdf;
 /// The citizen's redacted copy (issue #7, ADR 0019) as PDF/A-2b. Every page is rendered by Ghostscript to pixels (crop box,
 /// /Rotate applied, no anti-aliasing); each redaction box is painted black into those pixels, one pixel wider on every side;
 /// the page becomes one lossless image. The words PdfPig finds on the original page come back as invisible text in DejaVu
-/// Sans, except every word of which any part (its box or one of its glyph boxes) touches a redaction box: such words are
-/// dropped whole. A withheld page becomes a placeholder page of the same size that states the page number and the reason.
+/// Sans, except every word of which any part (its box or one of its glyph boxes) touches a redaction box, and every word not
+/// wholly on the visible page: such words are dropped whole. A withheld page becomes a placeholder page of the same size that states the page number and the reason.
 /// Because the copy is composed from pixels and the kept words only, nothing of the original's content streams, fonts,
 /// images, annotations, form fields, metadata, attachments or scripts reaches it; the original is only read.
 /// Areas are in the page's user space (PDF points from the bottom left, before /Rotate, as pdf.js's convertToPdfPoint gives
@@ -129,7 +129,7 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
             var text = Clean(word.Text);
             if (text.Length == 0)
                 continue;
-            if (areas.Any(a => Touches(a, word.BoundingBox) || word.Letters.Any(l => Touches(a, l.BoundingBox) || Contains(a, l.StartBaseLine))))
+            if (!Inside(page.CropBox.Bounds, word.BoundingBox) || areas.Any(a => Touches(a, word.BoundingBox) || word.Letters.Any(l => Touches(a, l.BoundingBox) || Contains(a, l.StartBaseLine))))
             {
                 removed++;
                 continue;
@@ -174,6 +174,11 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
         double bl = Math.Min(b.Left, b.Right), br = Math.Max(b.Left, b.Right), bb = Math.Min(b.Bottom, b.Top), bt = Math.Max(b.Bottom, b.Top);
         return bl <= a.Right && br >= a.Left && bb <= a.Top && bt >= a.Bottom;
     }
+
+    /// <summary>Text off the visible page was never seen by the clerk who drew the boxes, so it does not come along.</summary>
+    private static bool Inside(PdfRectangle crop, PdfRectangle word) =>
+        Math.Min(word.Left, word.Right) >= crop.Left - 1 && Math.Max(word.Left, word.Right) <= crop.Right + 1
+        && Math.Min(word.Bottom, word.Top) >= crop.Bottom - 1 && Math.Max(word.Bottom, word.Top) <= crop.Top + 1;
 
     private static bool Contains(PdfRectangle a, PdfPoint p) => p.X >= a.Left && p.X <= a.Right && p.Y >= a.Bottom && p.Y <= a.Top;
 
