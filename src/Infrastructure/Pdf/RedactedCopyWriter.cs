@@ -26,7 +26,7 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
     /// <summary>Info /Creator and xmp:CreatorTool.</summary>
     public const string CreatorTool = "ECase redacted copy";
 
-    /// <summary>Resolution of the page images: legible print and screen, about 0.3 s and 50–300 kB an A4 page.</summary>
+    /// <summary>Resolution of the page images: legible on screen and in print; about 0.1 s and 70 kB a dense A4 text page.</summary>
     public const int Dpi = 150;
 
     /// <summary>Added on every side of a box, in pixels, against rounding between our page geometry and Ghostscript's.</summary>
