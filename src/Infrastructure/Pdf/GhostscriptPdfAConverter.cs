@@ -90,6 +90,16 @@ public sealed class GhostscriptPdfAConverter(TimeProvider? clock = null) : IPdfA
             ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffgray", "-sCompression=lzw", $"-r{dpi}", $"-sOutputFile={tiffPath}", pdfPath],
             tiffPath, ct);
 
+    /// <summary>
+    /// Renders every page (its crop box, /Rotate applied) to <c>page-1.ppm</c>, <c>page-2.ppm</c> … in <paramref name="directory"/>:
+    /// 8-bit RGB, no anti-aliasing, so a pixel is either drawn by the page's content or not.
+    /// </summary>
+    internal static Task RasterizePagesAsync(string pdfPath, string directory, int dpi, CancellationToken ct) =>
+        RunAsync(
+            ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=ppmraw", "-dUseCropBox", "-dTextAlphaBits=1", "-dGraphicsAlphaBits=1", $"-r{dpi}",
+             $"-sOutputFile={Path.Combine(directory, "page-%d.ppm")}", pdfPath],
+            Path.Combine(directory, "page-1.ppm"), ct);
+
     /// <summary>Runs gs; returns what it printed. Throws when it fails or writes no output.</summary>
     private static async Task<string> RunAsync(string[] args, string output, CancellationToken ct)
     {

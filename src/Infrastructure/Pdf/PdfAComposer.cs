@@ -179,6 +179,34 @@ internal sealed class PageContent
         _ops.Append('\n');
     }
 
+    /// <summary>
+    /// Invisible text (rendering mode 3) with its baseline starting at (x, y), stretched to <paramref name="width"/> points, for
+    /// search and extraction over a page image. In its own q … Q, since Tr and Tz outlive ET.
+    /// </summary>
+    public void InvisibleText(EmbeddedFont font, double size, double x, double y, double width, string text)
+    {
+        var natural = font.Width(text, size);
+        if (text.Length == 0 || size <= 0 || natural <= 0)
+            return;
+        Fonts.Add(font);
+        _ops.Append("q BT 3 Tr /").Append(font.ResourceName).Append(' ').Append(PdfSyntax.Number(size)).Append(" Tf ")
+            .Append(PdfSyntax.Number(Math.Clamp(100 * width / natural, 1, 1000))).Append(" Tz ")
+            .Append(PdfSyntax.Number(x)).Append(' ').Append(PdfSyntax.Number(y)).Append(" Td ")
+            .Append(font.Encode(text)).Append(" Tj ET Q\n");
+    }
+
+    /// <summary>Concatenates <paramref name="matrix"/> (a b c d e f) to the transformation for what follows, up to <see cref="Restore"/>.</summary>
+    public void Transform(ReadOnlySpan<double> matrix)
+    {
+        _ops.Append("q");
+        foreach (var value in matrix)
+            _ops.Append(' ').Append(PdfSyntax.Number(value));
+        _ops.Append(" cm\n");
+    }
+
+    /// <summary>Ends a <see cref="Transform"/>.</summary>
+    public void Restore() => _ops.Append("Q\n");
+
     /// <summary>A straight line of the given width, in black or gray.</summary>
     public void Line(double x1, double y1, double x2, double y2, double width, double gray = 0) =>
         _ops.Append(PdfSyntax.Number(gray)).Append(" G ").Append(PdfSyntax.Number(width)).Append(" w ")

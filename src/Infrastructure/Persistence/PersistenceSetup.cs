@@ -1,6 +1,7 @@
 using ECase.Application.Content;
 using ECase.Application.Disposal;
 using ECase.Application.Files;
+using ECase.Application.Inspections;
 using ECase.Application.Scanning;
 using ECase.Application.Submissions;
 using ECase.Infrastructure.Content;
@@ -50,6 +51,7 @@ public static class PersistenceSetup
         services.AddSingleton<ExportJobCancellations>();
         services.AddSingleton<IArchivalRenditions, Pdf.ArchivalRenditions>();
         services.AddSingleton<IDisposalCertificateWriter, Pdf.DisposalCertificateWriter>();
+        services.AddSingleton<IRedactedCopies, Pdf.RedactedCopyWriter>();
         services.AddSingleton<Xdomea.ITransferPackageBuilder, Xdomea.TransferPackageBuilder>();
         services.AddSingleton<ITransferPackages, Xdomea.TransferPackages>();
 
