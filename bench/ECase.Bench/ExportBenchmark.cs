@@ -98,31 +98,8 @@ public static class ExportBenchmark
         public double Ratio => DocsPerSecond / ZipDocsPerSecond;
     }
 
-    public static async Task<int> MainAsync(string[] args)
-    {
-        ExportBenchOptions o;
-        try
-        {
-            o = ExportBenchOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(ExportBenchOptions.Usage);
-            return 2;
-        }
-
-        using var cancel = new BenchCancellation("cancelling: dropping the throwaway schema and content …");
-        try
-        {
-            return await RunAsync(o, cancel.Token);
-        }
-        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("cancelled");
-            return 130;
-        }
-    }
+    public static Task<int> MainAsync(string[] args) =>
+        BenchMain.RunAsync(args, ExportBenchOptions.Parse, ExportBenchOptions.Usage, "cancelling: dropping the throwaway schema and content …", RunAsync);
 
     private static async Task<int> RunAsync(ExportBenchOptions o, CancellationToken ct)
     {
@@ -261,7 +238,7 @@ public static class ExportBenchmark
             host.Dispose();
             await Sql.DropSchemaAsync(o.ConnectionString, schema);
             Names.DeleteDirectory(root);
-            Console.WriteLine($"deleted {root}");
+            Console.Error.WriteLine($"deleted {root}");
         }
     }
 

@@ -82,7 +82,7 @@ public static class Sql
         try
         {
             await ExecuteAsync(dataSource, $"DROP SCHEMA IF EXISTS {schema} CASCADE", CancellationToken.None);
-            Console.WriteLine($"dropped schema {schema}");
+            Console.Error.WriteLine($"dropped schema {schema}"); // stderr: the RESULT line stays the last line of stdout
         }
         catch (NpgsqlException e)
         {
@@ -111,5 +111,39 @@ public static class BenchPdf
         sb.Length = Math.Max(head.Length, size - tail.Length);
         sb.Append(tail);
         return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+}
+
+/// <summary>
+/// The entry of a benchmark: options parsed (a bad one prints the message and usage, exit 2), then the run with Ctrl-C and
+/// SIGTERM cancelling it cleanly (exit 130).
+/// </summary>
+public static class BenchMain
+{
+    public static async Task<int> RunAsync<TOptions>(
+        string[] args, Func<string[], TOptions> parse, string usage, string cancelling, Func<TOptions, CancellationToken, Task<int>> run)
+    {
+        TOptions options;
+        try
+        {
+            options = parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(usage);
+            return 2;
+        }
+
+        using var cancel = new BenchCancellation(cancelling);
+        try
+        {
+            return await run(options, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
     }
 }

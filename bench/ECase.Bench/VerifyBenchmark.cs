@@ -87,32 +87,8 @@ public static class VerifyBenchmark
     private const int EventsPerFile = 50;
     private static readonly Actor Clerk = new("clerk-ha", Roles.Clerk, "HA");
 
-    public static async Task<int> MainAsync(string[] args)
-    {
-        VerifyBenchOptions o;
-        try
-        {
-            o = VerifyBenchOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            if (e.Message.Length > 0) Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(VerifyBenchOptions.Usage);
-            return 2;
-        }
-
-        using var cancel = new BenchCancellation("cancelling: dropping the throwaway schema and content …");
-
-        try
-        {
-            return await RunAsync(o, cancel.Token);
-        }
-        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("cancelled");
-            return 130;
-        }
-    }
+    public static Task<int> MainAsync(string[] args) =>
+        BenchMain.RunAsync(args, VerifyBenchOptions.Parse, VerifyBenchOptions.Usage, "cancelling: dropping the throwaway schema and content …", RunAsync);
 
     private static async Task<int> RunAsync(VerifyBenchOptions o, CancellationToken ct)
     {
@@ -209,7 +185,7 @@ public static class VerifyBenchmark
             host.Dispose();
             await Sql.DropSchemaAsync(o.ConnectionString, schema);
             Names.DeleteDirectory(root);
-            Console.WriteLine($"deleted {root}");
+            Console.Error.WriteLine($"deleted {root}");
         }
     }
 
