@@ -89,7 +89,7 @@ public static class CompleteDisposalHandler
                 foreach (var e in await session.Events.FetchStreamAsync(streamId, token: ct))
                 {
                     if (e.Data is DocumentAdded or Domain.Scanning.DocumentScanned) documents++;
-                    foreach (var (sha, size) in ContentRefs(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType()))) blobs[sha] = size;
+                    foreach (var (sha, size) in EventContent.Refs(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType()))) blobs[sha] = size;
                 }
             }
 
@@ -151,24 +151,6 @@ public static class CompleteDisposalHandler
                 d.Disposition == Disposition.Transferred ? "an Archiv übergeben, hier gelöscht" : "vernichtet (V)", d.ArchiveReference, Documents(d.FileId), d.Blobs, d.Bytes))],
             [.. skipped.Select(s => new CertificateEntry(s.Reference, Title(s.FileId), s.FileId, "nicht vernichtet: " + s.Reason, null, 0, 0, 0))],
             cmd.Note);
-    }
-
-    /// <summary>Every content reference (an object with <c>Sha256</c> and <c>Size</c>) anywhere in an event.</summary>
-    public static IEnumerable<(string Sha256, long Size)> ContentRefs(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            if (element.TryGetProperty("Sha256", out var sha) && sha.ValueKind == JsonValueKind.String && ContentRef.IsSha256Hex(sha.GetString())
-                && element.TryGetProperty("Size", out var size) && size.TryGetInt64(out var bytes))
-                yield return (sha.GetString()!, bytes);
-            foreach (var p in element.EnumerateObject())
-                foreach (var r in ContentRefs(p.Value)) yield return r;
-        }
-        else if (element.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in element.EnumerateArray())
-                foreach (var r in ContentRefs(item)) yield return r;
-        }
     }
 }
 

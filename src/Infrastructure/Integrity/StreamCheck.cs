@@ -191,28 +191,8 @@ internal sealed class StreamCheck
     {
         if (row.Canonical.AsSpan().IndexOf("\"Sha256\""u8) < 0) return;
         using var json = JsonDocument.Parse(row.Canonical);
-        foreach (var (sha, size) in ContentRefs(json.RootElement[json.RootElement.GetArrayLength() - 1]))
+        foreach (var (sha, size) in Application.Content.EventContent.Refs(json.RootElement[json.RootElement.GetArrayLength() - 1]))
             _contents.Add(new ContentUse(sha, size, _streamId, _kind ?? "", row.Version, row.Sequence, row.Id, row.Type));
-    }
-
-    private static IEnumerable<(string Sha256, long Size)> ContentRefs(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            if (element.TryGetProperty("Sha256", out var sha) && sha.ValueKind == JsonValueKind.String && element.TryGetProperty("Size", out var size)
-                && size.ValueKind == JsonValueKind.Number && Domain.Cases.ContentRef.IsSha256Hex(sha.GetString()))
-            {
-                yield return (sha.GetString()!, size.GetInt64());
-            }
-
-            foreach (var property in element.EnumerateObject())
-                foreach (var found in ContentRefs(property.Value)) yield return found;
-        }
-        else if (element.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in element.EnumerateArray())
-                foreach (var found in ContentRefs(item)) yield return found;
-        }
     }
 }
 

@@ -110,7 +110,7 @@ public sealed class DisposalRoundTripTests(ECaseApp app, ITestOutputHelper outpu
                 var hashes = new List<string>();
                 foreach (var id in caseIds)
                     foreach (var e in await query.Events.FetchStreamAsync(id))
-                        hashes.AddRange(CompleteDisposalHandler.ContentRefs(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType())).Select(r => r.Sha256));
+                        hashes.AddRange(ECase.Application.Content.EventContent.Refs(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType())).Select(r => r.Sha256));
                 blobsOf[f] = [.. hashes.Distinct()];
                 Assert.All(blobsOf[f], h => Assert.True(System.IO.File.Exists(BlobPath(h)), h));
             }
