@@ -4,6 +4,7 @@ using ECase.Application.Disposal;
 using ECase.Application.Documents;
 using ECase.Application.FilePlans;
 using ECase.Application.Files;
+using ECase.Application.Inspections;
 using ECase.Application.Integrity;
 using ECase.Application.Scanning;
 using ECase.Application.Search;
@@ -50,6 +51,8 @@ public static class ApplicationEndpoints
         ArchiveReplyEndpoints.Map(api);
         TransferEndpoints.Map(api);
         CompleteDisposalEndpoint.Map(api);
+        CitizenInspectionEndpoints.Map(api);
+        ClerkInspectionEndpoints.Map(api);
         return api;
     }
 }

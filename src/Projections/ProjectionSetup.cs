@@ -3,6 +3,7 @@ using ECase.Domain.Disposal;
 using ECase.Projections.Cases;
 using ECase.Projections.Disposal;
 using ECase.Projections.FilePlans;
+using ECase.Projections.Inspections;
 using ECase.Projections.Files;
 using JasperFx.Events.Projections;
 using Marten;
@@ -24,6 +25,9 @@ public static class ProjectionSetup
         opts.Projections.Add(new FileOverviewProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseDetailsProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new DisposalProcessProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new InspectionWriteModel(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new InspectionViewProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new InspectionAccessProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Async, AuditTrail);
 
         opts.Schema.For<FilePlanUnitView>().UniqueIndex(x => x.Code);
@@ -33,5 +37,7 @@ public static class ProjectionSetup
         opts.Schema.For<AuditEntry>().Index(x => x.StreamId);
         opts.Schema.For<AccessLogEntry>().Index(x => x.FileId);
         opts.Schema.For<SearchLogEntry>().Index(x => x.UserId);
+        opts.Schema.For<InspectionView>().Index(x => x.CitizenId).Index(x => x.FileId).Index(x => x.Status);
+        opts.Schema.For<InspectionAccessRecord>().Index(x => x.CitizenId).Index(x => x.InspectionId);
     }
 }

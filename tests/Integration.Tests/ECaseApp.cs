@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.TestHost;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -25,6 +26,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly Dictionary<string, string> _settings;
     private readonly bool _ownsData;
+    private TimeProvider? _clock;
 
     public ECaseApp()
         : this($"t_{Guid.NewGuid():N}"[..20], System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ecase-test-{Guid.NewGuid():N}"), [], ownsData: true)
@@ -71,7 +73,11 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Signatures:TrustStore", TrustStore);
         builder.UseSetting("ServerKey:CertificatePath", System.IO.Path.Combine(KeyFolder, "server-key.pfx"));
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_clock is { } clock) builder.ConfigureTestServices(s => s.AddSingleton(clock));
     }
+
+    /// <summary>A host of its own whose clock the test moves (e.g. past an expiry date); tokens are issued on the real clock.</summary>
+    public static ECaseApp WithClock(TimeProvider clock) => new() { _clock = clock };
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -19,6 +19,7 @@ public sealed class DevTokenIssuer(SymmetricSecurityKey key, string issuer, stri
         new("registrar", "Rita Registratur", Roles.Registrar, "REG", Confidentiality.Confidential),
         new("archivist", "Arne Archiv", Roles.Archivist, "ARCH", Confidentiality.Open),
         new("citizen", "Clara Citizen", Roles.Citizen, "", Confidentiality.Open),
+        new("citizen-2", "Carl Bürger", Roles.Citizen, "", Confidentiality.Open),
         new("auditor", "Dana Datenschutz", Roles.Auditor, "DS", Confidentiality.TopSecret),
     ];
 

@@ -33,6 +33,7 @@ public sealed class ExceptionMapping(ILogger<ExceptionMapping> logger) : IExcept
         {
             RejectionKind.Invalid => 400,
             RejectionKind.NotFound => 404,
+            RejectionKind.Forbidden => 403,
             _ => 409,
         }, r.Rejection.Code, r.Rejection.Message, null),
         RequestInvalidException v => (v.Status, v.Code, v.Message, v.Errors),

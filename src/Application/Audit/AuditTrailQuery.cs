@@ -29,13 +29,16 @@ public static class AuditTrailQuery
         var file = await session.LoadAsync<FileOverview>(fileId, ct) ?? throw new NotFoundException("file");
         if (!Access.CanReadAudit(user, file.OrgUnit, file.Confidentiality)) throw new NotFoundException("file");
 
-        var streams = (await session.Query<CaseDetails>().Where(c => c.FileId == fileId).Select(c => c.Id).ToListAsync(ct)).Append(fileId).ToArray();
+        // The file's stream, its cases' and its inspection requests' (Akteneinsicht: requests, decisions, every page a citizen viewed).
+        var cases = await session.Query<CaseDetails>().Where(c => c.FileId == fileId).Select(c => c.Id).ToListAsync(ct);
+        var inspections = await session.Query<Projections.Inspections.InspectionView>().Where(i => i.FileId == fileId).Select(i => i.Id).ToListAsync(ct);
+        var streams = cases.Concat(inspections).Append(fileId).ToArray();
         var events = await session.Query<AuditEntry>().Where(e => streams.Contains(e.StreamId)).ToListAsync(ct);
         var reads = await session.Query<AccessLogEntry>().Where(r => r.FileId == fileId).ToListAsync(ct);
         await AccessLog.RecordAsync(session, clock, user, AccessLog.ReadAuditTrail, fileId, ct);
 
         return [.. events.Select(e => new AuditTrailLine(e.At, "event", e.EventType, e.ActorId, e.ActorRole, e.ActorOrgUnit, e.StreamId, e.StreamVersion,
-                    e.StreamId == fileId ? null : e.StreamId, null, null))
+                    cases.Contains(e.StreamId) ? e.StreamId : null, null, null))
             .Concat(reads.Select(r => new AuditTrailLine(r.At, "read", r.Action, r.UserId, r.Role, r.OrgUnit, r.CaseId ?? r.FileId, null,
                     r.CaseId, r.DocumentId, r.DocumentVersion)))
             .OrderBy(l => l.At)];

@@ -11,6 +11,7 @@ public static class Policies
     public const string AuditReaders = "audit-readers";
     public const string Disposal = "disposal";
     public const string Archivist = "archivist";
+    public const string Citizen = "citizen";
 
     public static void AddECasePolicies(this AuthorizationOptions options)
     {
@@ -20,6 +21,7 @@ public static class Policies
         options.AddPolicy(AuditReaders, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.Clerk, Roles.Registrar));
         options.AddPolicy(Disposal, p => p.RequireAuthenticatedUser().RequireRole(Roles.Registrar, Roles.Archivist));
         options.AddPolicy(Archivist, p => p.RequireAuthenticatedUser().RequireRole(Roles.Archivist));
+        options.AddPolicy(Citizen, p => p.RequireAuthenticatedUser().RequireRole(Roles.Citizen));
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 }

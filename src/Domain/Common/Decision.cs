@@ -1,7 +1,7 @@
 namespace ECase.Domain.Common;
 
 /// <summary>How a rejection reads to a caller: a broken rule (409), bad input (400) or a missing thing (404).</summary>
-public enum RejectionKind { Conflict, Invalid, NotFound }
+public enum RejectionKind { Conflict, Invalid, NotFound, Forbidden }
 
 /// <summary>A business rule that refused a command. <see cref="Code"/> is stable and ends up in the problem type.</summary>
 public sealed record Rejection(string Code, string Message, RejectionKind Kind = RejectionKind.Conflict)

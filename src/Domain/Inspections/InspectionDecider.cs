@@ -40,7 +40,7 @@ public static class InspectionRejections
     public static readonly Rejection NotPending = new("inspection-not-pending", "The request was decided already, withdrawn or has expired.");
     public static readonly Rejection NotOpen = new("inspection-not-open", "The inspection is not granted, or has expired or been withdrawn.", RejectionKind.NotFound);
     public static readonly Rejection OutOfScope = new("inspection-out-of-scope", "The document is not part of the granted inspection.", RejectionKind.NotFound);
-    public static readonly Rejection DownloadNotAllowed = new("inspection-download-not-allowed", "Download was not granted; view the pages instead.");
+    public static readonly Rejection DownloadNotAllowed = new("inspection-download-not-allowed", "Download was not granted; view the pages instead.", RejectionKind.Forbidden);
     public static readonly Rejection AreaInvalid = new("redaction-area-invalid", "A redaction names a page from 1 and a rectangle of positive size within 14,400 points.", RejectionKind.Invalid);
     public static readonly Rejection PageInvalid = new("inspection-page-invalid", "Pages are numbered from 1 (0: the whole document as a download).", RejectionKind.Invalid);
     public static readonly Rejection NotExpired = new("inspection-not-expired", "The inspection has not expired.");

@@ -100,6 +100,13 @@ public sealed class GhostscriptPdfAConverter(TimeProvider? clock = null) : IPdfA
              $"-sOutputFile={Path.Combine(directory, "page-%d.ppm")}", pdfPath],
             Path.Combine(directory, "page-1.ppm"), ct);
 
+    /// <summary>One page (crop box, /Rotate applied) as an anti-aliased 24-bit PNG, for showing on screen.</summary>
+    internal static Task RenderPngAsync(string pdfPath, int page, int dpi, string pngPath, CancellationToken ct) =>
+        RunAsync(
+            ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=png16m", "-dUseCropBox", "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", $"-r{dpi}",
+             $"-dFirstPage={page}", $"-dLastPage={page}", $"-sOutputFile={pngPath}", pdfPath],
+            pngPath, ct);
+
     /// <summary>Runs gs; returns what it printed. Throws when it fails or writes no output.</summary>
     private static async Task<string> RunAsync(string[] args, string output, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using ECase.Application.Inspections;
 using ECase.Domain.Inspections;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
+
 using PigDocument = UglyToad.PdfPig.PdfDocument;
 
 namespace ECase.Infrastructure.Pdf;
@@ -60,6 +61,22 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
             Directory.Delete(work, recursive: true);
         }
     }
+
+    public IReadOnlyList<PageDimensions> PageSizes(string pdfPath)
+    {
+        try
+        {
+            using var document = PigDocument.Open(pdfPath);
+            return [.. document.GetPages().Select(PageGeometry.Of).Select(g => new PageDimensions(Math.Round(g.Width, 2), Math.Round(g.Height, 2)))];
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"The PDF cannot be read: {e.Message}", e);
+        }
+    }
+
+    public Task RenderPageAsync(string pdfPath, int page, int dpi, string pngPath, CancellationToken ct) =>
+        GhostscriptPdfAConverter.RenderPngAsync(pdfPath, page, dpi, pngPath, ct);
 
     private static void Validate(IReadOnlyList<Redaction> redactions, int pages)
     {

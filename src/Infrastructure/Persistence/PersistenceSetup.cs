@@ -52,6 +52,10 @@ public static class PersistenceSetup
         services.AddSingleton<IArchivalRenditions, Pdf.ArchivalRenditions>();
         services.AddSingleton<IDisposalCertificateWriter, Pdf.DisposalCertificateWriter>();
         services.AddSingleton<IRedactedCopies, Pdf.RedactedCopyWriter>();
+        services.Configure<InspectionOptions>(config.GetSection(InspectionOptions.Section));
+        services.AddSingleton<InspectionCopies>();
+        services.AddSingleton<InspectionExpiry>();
+        services.AddHostedService(sp => sp.GetRequiredService<InspectionExpiry>());
         services.AddSingleton<Xdomea.ITransferPackageBuilder, Xdomea.TransferPackageBuilder>();
         services.AddSingleton<ITransferPackages, Xdomea.TransferPackages>();
 

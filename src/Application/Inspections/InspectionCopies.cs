@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using ECase.Application.Common;
+using ECase.Application.Content;
+using ECase.Application.Disposal;
+using ECase.Application.Scanning;
+using ECase.Projections.Cases;
+using ECase.Projections.Inspections;
+using Microsoft.Extensions.Options;
+
+namespace ECase.Application.Inspections;
+
+public sealed class InspectionOptions
+{
+    public const string Section = "Inspection";
+
+    /// <summary>Folder of derived files: PDFs made from images, redacted copies, page images. Default: beside the content store.</summary>
+    public string? CopiesPath { get; set; }
+
+    /// <summary>Resolution of the page images shown in the browser (citizen and clerk).</summary>
+    public int PageDpi { get; set; } = 100;
+
+    /// <summary>How often granted inspections past their expiry date are closed with <c>InspectionExpired</c>.</summary>
+    public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>A document version as the inspection shows it: the PDF its pages come from, and their sizes.</summary>
+public sealed record InspectionSource(string PdfPath, IReadOnlyList<PageDimensions> Pages);
+
+/// <summary>
+/// The derived files of inspections (ADR 0020), content-addressed under <see cref="InspectionOptions.CopiesPath"/>: the PDF a
+/// version is shown from (the original PDF, its PDF/A rendition for scans, or a PDF/A made here from an image), the citizen's
+/// redacted copy (keyed by source, boxes and title: equal input, one file) and page images. All are derived from events and
+/// content, so deleting the folder is safe. Written to a temp name and renamed; one writer per key at a time.
+/// </summary>
+public sealed class InspectionCopies(
+    IContentStore store, IRedactedCopies redactor, IArchivalRenditions renditions, IOptions<InspectionOptions> options,
+    IOptions<ContentStoreOptions> content)
+{
+    private readonly string _root = Directory(options.Value, content.Value);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<string, IReadOnlyList<PageDimensions>> _pages = new();
+
+    public int PageDpi => options.Value.PageDpi;
+
+    public static string Directory(InspectionOptions options, ContentStoreOptions content) =>
+        options.CopiesPath ?? System.IO.Path.Combine(
+            System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(content.Root.TrimEnd('/'))) ?? ".", "inspection-copies");
+
+    /// <summary>The PDF the version's pages are shown from, and its page sizes.</summary>
+    /// <exception cref="RequestInvalidException">409 <c>inspection-document-not-viewable</c>: no PDF can be had for this media type or content.</exception>
+    public async Task<InspectionSource> SourceAsync(VersionView version, CancellationToken ct)
+    {
+        string path;
+        if (IsPdf(version.MediaType)) path = await OriginalAsync(version.Sha256, ct);
+        else if (version.Renditions.FirstOrDefault(r => r.Format == RunOcrHandler.RenditionFormat) is { } scan) path = await OriginalAsync(scan.Sha256, ct);
+        else if (renditions.CanMake(version.MediaType)) path = await MadeAsync(version, ct);
+        else throw NotViewable($"Documents of type {version.MediaType} cannot be shown page by page.");
+
+        var pages = _pages.GetOrAdd(path, p =>
+        {
+            try
+            {
+                return redactor.PageSizes(p);
+            }
+            catch (System.IO.InvalidDataException e)
+            {
+                throw NotViewable(e.Message);
+            }
+        });
+        return new InspectionSource(path, pages);
+    }
+
+    /// <summary>The citizen's copy: <paramref name="source"/> with the redactions burnt in.</summary>
+    public Task<string> RedactedAsync(InspectionSource source, IReadOnlyList<RedactionView> redactions, string title, CancellationToken ct)
+    {
+        var boxes = redactions.OrderBy(r => r.AppliedAt).ThenBy(r => r.RedactionId)
+            .Select(r => new Redaction(new Domain.Inspections.RedactionArea(r.Page, r.X, r.Y, r.Width, r.Height), r.WholePage, r.ReasonCode))
+            .ToList();
+        var key = Hash($"{System.IO.Path.GetFileName(source.PdfPath)}|{title}|{string.Join(";", boxes.Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
+        return OnceAsync(System.IO.Path.Combine(_root, "redacted", key + ".pdf"), async temp =>
+        {
+            foreach (var b in boxes)
+            {
+                if (b.Area.Page > source.Pages.Count)
+                    throw new RequestInvalidException("redaction-page-invalid", $"A redaction names page {b.Area.Page}; the document has {source.Pages.Count}.");
+            }
+
+            await redactor.WriteAsync(source.PdfPath, boxes, title, temp, ct);
+        }, ct);
+    }
+
+    /// <summary>Page <paramref name="page"/> (1-based) of a PDF made or kept here, as PNG at <see cref="PageDpi"/>.</summary>
+    public Task<string> PageImageAsync(string pdfPath, int page, CancellationToken ct) =>
+        OnceAsync(System.IO.Path.Combine(_root, "pages", $"{System.IO.Path.GetFileNameWithoutExtension(pdfPath)}-{page}-{PageDpi}.png"),
+            temp => redactor.RenderPageAsync(pdfPath, page, PageDpi, temp, ct), ct);
+
+    private static bool IsPdf(string mediaType) => mediaType.Split(';')[0].Trim().Equals("application/pdf", StringComparison.OrdinalIgnoreCase);
+
+    private static RequestInvalidException NotViewable(string why) =>
+        new("inspection-document-not-viewable", why, status: 409);
+
+    /// <summary>Stored bytes copied out of the content store (verified on the way), named by their hash.</summary>
+    private Task<string> OriginalAsync(string sha256, CancellationToken ct) =>
+        OnceAsync(System.IO.Path.Combine(_root, "sources", sha256 + ".pdf"), async temp =>
+        {
+            await using var source = store.OpenRead(sha256);
+            await using var target = System.IO.File.Create(temp);
+            await source.CopyToAsync(target, ct);
+        }, ct);
+
+    private Task<string> MadeAsync(VersionView version, CancellationToken ct) =>
+        OnceAsync(System.IO.Path.Combine(_root, "sources", version.Sha256 + ".made.pdf"), async temp =>
+        {
+            var input = temp + ".in";
+            try
+            {
+                await using (var source = store.OpenRead(version.Sha256))
+                await using (var target = System.IO.File.Create(input))
+                    await source.CopyToAsync(target, ct);
+                var result = await renditions.MakeAsync(input, version.MediaType, version.FileName, temp, ct);
+                if (result.Outcome == ArchivalOutcome.AlreadyArchival) System.IO.File.Copy(input, temp, overwrite: true);
+                else if (result.Outcome != ArchivalOutcome.Made) throw NotViewable(result.Reason ?? $"{version.FileName} cannot be converted to PDF.");
+            }
+            finally
+            {
+                System.IO.File.Delete(input);
+            }
+        }, ct);
+
+    /// <summary>Makes <paramref name="path"/> once: written by <paramref name="make"/> to a temp file, then renamed into place.</summary>
+    private async Task<string> OnceAsync(string path, Func<string, Task> make, CancellationToken ct)
+    {
+        if (System.IO.File.Exists(path)) return path;
+        var gate = _locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (System.IO.File.Exists(path)) return path;
+            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                await make(temp);
+                System.IO.File.Move(temp, path, overwrite: true);
+            }
+            finally
+            {
+                System.IO.File.Delete(temp);
+            }
+
+            return path;
+        }
+        finally
+        {
+            gate.Release();
+            _locks.TryRemove(new KeyValuePair<string, SemaphoreSlim>(path, gate));
+        }
+    }
+
+    private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
+}

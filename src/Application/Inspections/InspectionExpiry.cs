@@ -1,0 +1,62 @@
+using ECase.Domain.Inspections;
+using ECase.Projections.Inspections;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wolverine;
+
+namespace ECase.Application.Inspections;
+
+/// <summary>
+/// Records <c>InspectionExpired</c> for granted inspections past their expiry date, at start-up and then every
+/// <see cref="InspectionOptions.ExpiryCheckInterval"/>. Access does not wait for it: every route checks the date itself.
+/// </summary>
+public sealed class InspectionExpiry(
+    IDocumentStore store, IServiceScopeFactory scopes, TimeProvider clock, IOptions<InspectionOptions> options, ILogger<InspectionExpiry> log) : BackgroundService
+{
+    /// <summary>One pass; returns how many inspections were closed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        List<Guid> due;
+        await using (var session = store.QuerySession())
+        {
+            var granted = await session.Query<InspectionView>()
+                .Where(i => i.Status == InspectionStatus.Granted || i.Status == InspectionStatus.PartlyGranted)
+                .Select(i => new { i.Id, i.ExpiresOn }).ToListAsync(ct);
+            due = [.. granted.Where(i => i.ExpiresOn is { } end && end < today).Select(i => i.Id)];
+        }
+
+        using var scope = scopes.CreateScope();
+        var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
+        foreach (var id in due) await bus.InvokeAsync(new ExpireInspection(id), ct);
+        if (due.Count > 0) log.LogInformation("Closed {Count} expired inspection(s)", due.Count);
+        return due.Count;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning(e, "Closing expired inspections failed; trying again in {Interval}", options.Value.ExpiryCheckInterval);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.ExpiryCheckInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
