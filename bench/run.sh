@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ECase benchmarks: bench/run.sh NAME [--quick] [options]   (NAME: append, ocr, search, verify, export; options: see bench/README.md)
+# ECase benchmarks: bench/run.sh NAME [--quick] [options]   (NAME: append, ocr, search, verify, export, inspection; options: see bench/README.md)
 # Starts the project-local PostgreSQL if it is not running (and stops it at the end only then), builds Release, runs.
 set -euo pipefail
 

@@ -89,14 +89,14 @@ public static class HttpPhase
         }
     }
 
-    private static async Task<string> TokenAsync(HttpClient client, string user, CancellationToken ct)
+    internal static async Task<string> TokenAsync(HttpClient client, string user, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/dev/tokens/{user}");
         var body = await HttpPort.SendAsync(client, request, HttpStatusCode.OK, ct);
         return body.GetProperty("accessToken").GetString() ?? throw new InvalidOperationException("No accessToken in the token response.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -104,7 +104,7 @@ public static class HttpPhase
     }
 
     /// <summary>src/Api/bin/Release/net10.0/ECase.Api.dll of the checkout this program was built in.</summary>
-    private static string DefaultApiDll()
+    internal static string DefaultApiDll()
     {
         for (var dir = new System.IO.DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "ECase.sln")))
@@ -112,7 +112,7 @@ public static class HttpPhase
         throw new InvalidOperationException("Cannot find ECase.sln above the benchmark; pass --api-dll.");
     }
 
-    private sealed class HttpPort(HttpClient client) : ICasePort
+    internal sealed class HttpPort(HttpClient client) : ICasePort
     {
         public async Task<Guid> OpenFileAsync(string title, CancellationToken ct)
         {
@@ -167,7 +167,7 @@ public static class HttpPhase
     }
 
     /// <summary>The API as a child process; its output is kept (last lines) and echoed when it is a warning or worse.</summary>
-    private sealed class ApiProcess : IDisposable
+    internal sealed class ApiProcess : IDisposable
     {
         private const int SigTerm = 15;
         private readonly Queue<string> _tail = new();

@@ -13,6 +13,9 @@ if (args.Length > 0 && args[0] == "search") return await SearchBenchmark.MainAsy
 // verify has its own options and phases (VerifyBenchmark.cs).
 if (args.Length > 0 && args[0] == "verify") return await VerifyBenchmark.MainAsync(args);
 
+// inspection has its own options and phases (InspectionBenchmark.cs).
+if (args.Length > 0 && args[0] == "inspection") return await InspectionBenchmark.MainAsync(args);
+
 // export has its own options and phases (ExportBenchmark.cs).
 if (args.Length > 0 && args[0] == "export") return await ExportBenchmark.MainAsync(args);
 
@@ -38,7 +41,7 @@ return options.Name switch
 
 static int Unknown(string name)
 {
-    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr, search, verify, export.");
+    Console.Error.WriteLine($"Unknown benchmark '{name}'. Known: append, ocr, search, verify, export, inspection.");
     return 2;
 }
 

@@ -23,7 +23,14 @@ public sealed class InspectionDeciderTests() : DeciderSpec<Inspection, Inspectio
     private static readonly InspectionRequested Requested = new(
         InspectionId, FileId, "HA-32.10.05-0007/2026", "citizen-1", "Ich bin Nachbar und Beteiligter", LegalBasis.Participant, Citizen, Now);
 
-    private static readonly InspectionGranted GrantedCaseA = new(InspectionId, new InspectionScope(false, [CaseA], []), Expiry, false, Clerk, Now);
+    private static readonly GrantedVersion DocAv1 = new(CaseA, DocA, 1, new string('a', 64), "application/pdf", "Antrag.pdf", "Antrag", "Bauantrag");
+
+    private static readonly IReadOnlyList<GrantedVersion> CaseADocuments = [DocAv1];
+
+    private static readonly InspectionGranted GrantedCaseA = new(InspectionId, new InspectionScope(false, [CaseA], []), Expiry, false, Clerk, Now)
+    {
+        Documents = CaseADocuments,
+    };
 
     private static readonly RedactionArea Box = new(1, 72, 600, 200, 20);
 
@@ -44,7 +51,7 @@ public sealed class InspectionDeciderTests() : DeciderSpec<Inspection, Inspectio
     {
         Given(Requested).When(new InspectionCommand.Grant(InspectionScope.Nothing, Expiry, false)).ThenRejected(InspectionRejections.ScopeEmpty);
         Given(Requested).When(new InspectionCommand.Grant(new(true, [], []), new DateOnly(2026, 3, 13), false)).ThenRejected(InspectionRejections.ExpiryInPast);
-        var state = Given(Requested).When(new InspectionCommand.Grant(new(false, [CaseA], []), Expiry, false)).Then(GrantedCaseA)!;
+        var state = Given(Requested).When(new InspectionCommand.Grant(new(false, [CaseA], []), Expiry, false) { Documents = CaseADocuments }).Then(GrantedCaseA)!;
         Assert.True(state.IsOpenOn(new DateOnly(2026, 4, 30)));
         Assert.False(state.IsOpenOn(new DateOnly(2026, 5, 1)));
     }
@@ -77,6 +84,20 @@ public sealed class InspectionDeciderTests() : DeciderSpec<Inspection, Inspectio
             .Then(new InspectionDocumentViewed(InspectionId, DocA, 1, 2, false, Citizen, Now));
         Given(Requested, GrantedCaseA).When(new InspectionCommand.View(CaseB, DocB, 1, 1), CitizenCtx).ThenRejected(InspectionRejections.OutOfScope);
         Given(Requested, GrantedCaseA).When(new InspectionCommand.View(CaseA, DocA, 1, 0), CitizenCtx).ThenRejected(InspectionRejections.DownloadNotAllowed);
+    }
+
+    [Fact]
+    public void A_grant_pins_the_versions_it_shows_and_names_only_documents_of_its_scope()
+    {
+        // Version 2 of the same document was added after the grant: in scope, but not granted.
+        Given(Requested, GrantedCaseA).When(new InspectionCommand.View(CaseA, DocA, 2, 1), CitizenCtx).ThenRejected(InspectionRejections.OutOfScope);
+        var docB = new GrantedVersion(CaseB, DocB, 1, new string('b', 64), "application/pdf", "B.pdf", "B", "Stellungnahmen");
+        Given(Requested).When(new InspectionCommand.Grant(new(false, [CaseA], []), Expiry, false) { Documents = [DocAv1, docB] })
+            .ThenRejected(InspectionRejections.DocumentsOutsideScope);
+        var state = Given(Requested).When(new InspectionCommand.Grant(new(false, [CaseA], [DocB]), Expiry, false) { Documents = [DocAv1, docB] }).Accepted()
+            .Aggregate(Fold(Requested), Inspection.Evolve)!;
+        Assert.True(state.Shows(DocB, 1));
+        Assert.Empty(Fold(Requested, GrantedCaseA, new InspectionRefused(InspectionId, RefusalReason.Other, "nein", Clerk, Now))!.Documents);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace ECase.Application.Inspections;
 
@@ -98,33 +100,42 @@ public static class CitizenInspectionEndpoints
         return view.IsOpenOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) ? view : throw new RejectedException(InspectionRejections.NotOpen);
     }
 
+    /// <summary>One query (the view), then page counts from the derived files, memoised per content.</summary>
     private static async Task<IReadOnlyList<GrantedDocument>> ListDocumentsAsync(
         Guid id, ClaimsPrincipal principal, IQuerySession session, InspectionCopies copies, TimeProvider clock, CancellationToken ct)
     {
         var view = await OpenAsync(session, id, CurrentUser.From(principal), clock, ct);
-        var result = new List<GrantedDocument>();
-        foreach (var d in InspectionDocuments.Granted(view, await InspectionDocuments.CasesAsync(session, view.FileId, ct)))
+        var result = new List<GrantedDocument>(view.Documents.Count);
+        foreach (var d in view.Documents)
         {
             int pages;
             try
             {
-                pages = (await copies.SourceAsync(d.Version, ct)).Pages.Count;
+                pages = (await copies.SourceAsync(await InspectionDocuments.ContentAsync(session, d, ct), ct)).Pages.Count;
             }
             catch (RequestInvalidException)
             {
                 pages = 0; // listed, so the citizen knows it exists, but not viewable page by page
             }
 
-            var withheld = InspectionDocuments.RedactionsOf(view, d.Document.Id, d.Version.Number).Where(r => r.WholePage).Select(r => r.Page).Distinct().Order();
-            result.Add(new GrantedDocument(d.Document.Id, d.Case.Id, d.Case.Title, d.Document.Title, d.Version.Number, d.Version.FileName, pages, [.. withheld]));
+            var withheld = view.Redactions.Where(r => r.WholePage && r.DocumentId == d.DocumentId && r.Version == d.Version).Select(r => r.Page).Distinct().Order();
+            result.Add(new GrantedDocument(d.DocumentId, d.CaseId, d.CaseTitle, d.Title, d.Version, d.FileName, pages, [.. withheld]));
         }
 
         return result;
     }
 
-    private static async Task<FileDocumentVersion> GrantedAsync(IQuerySession session, InspectionView view, Guid documentId, CancellationToken ct) =>
-        InspectionDocuments.Granted(view, await InspectionDocuments.CasesAsync(session, view.FileId, ct)).FirstOrDefault(d => d.Document.Id == documentId)
-        ?? throw new RejectedException(InspectionRejections.OutOfScope);
+    private static GrantedVersion Granted(InspectionView view, Guid documentId) =>
+        view.Documents.FirstOrDefault(d => d.DocumentId == documentId) ?? throw new RejectedException(InspectionRejections.OutOfScope);
+
+    /// <summary>The redacted copy of a granted document: its source PDF with the boxes marked on that version burnt in.</summary>
+    private static async Task<(InspectionSource Source, string Copy)> CopyAsync(
+        IQuerySession session, InspectionCopies copies, InspectionView view, GrantedVersion d, CancellationToken ct)
+    {
+        var source = await copies.SourceAsync(await InspectionDocuments.ContentAsync(session, d, ct), ct);
+        var copy = await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, d.DocumentId, d.Version), InspectionDocuments.CopyTitle(view, d.Title), ct);
+        return (source, copy);
+    }
 
     private static async Task<IResult> ViewPageAsync(
         Guid id, Guid documentId, int page, ClaimsPrincipal principal, IQuerySession session, InspectionCopies copies, IMessageBus bus,
@@ -132,12 +143,11 @@ public static class CitizenInspectionEndpoints
     {
         var user = CurrentUser.From(principal);
         var view = await OpenAsync(session, id, user, clock, ct);
-        var d = await GrantedAsync(session, view, documentId, ct);
-        var source = await copies.SourceAsync(d.Version, ct);
+        var d = Granted(view, documentId);
+        var (source, copy) = await CopyAsync(session, copies, view, d, ct);
         if (page < 1 || page > source.Pages.Count) throw new NotFoundException("page");
-        var copy = await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, documentId, d.Version.Number), InspectionDocuments.CopyTitle(view, d), ct);
         var image = await copies.PageImageAsync(copy, page, ct);
-        await bus.InvokeAsync(new RecordInspectionView(id, d.Case.Id, documentId, d.Version.Number, page, user), ct);
+        await bus.InvokeAsync(new RecordInspectionView(id, d.CaseId, documentId, d.Version, page, user), ct);
         response.Headers.CacheControl = "private, no-store";
         return TypedResults.PhysicalFile(image, "image/png");
     }
@@ -148,13 +158,12 @@ public static class CitizenInspectionEndpoints
     {
         var user = CurrentUser.From(principal);
         var view = await OpenAsync(session, id, user, clock, ct);
-        var d = await GrantedAsync(session, view, documentId, ct);
+        var d = Granted(view, documentId);
         if (!view.DownloadAllowed) throw new RejectedException(InspectionRejections.DownloadNotAllowed);
-        var source = await copies.SourceAsync(d.Version, ct);
-        var copy = await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, documentId, d.Version.Number), InspectionDocuments.CopyTitle(view, d), ct);
-        await bus.InvokeAsync(new RecordInspectionView(id, d.Case.Id, documentId, d.Version.Number, 0, user), ct);
+        var (_, copy) = await CopyAsync(session, copies, view, d, ct);
+        await bus.InvokeAsync(new RecordInspectionView(id, d.CaseId, documentId, d.Version, 0, user), ct);
         response.Headers.CacheControl = "private, no-store";
-        var name = System.IO.Path.GetFileNameWithoutExtension(d.Version.FileName) + ".akteneinsicht.pdf";
+        var name = System.IO.Path.GetFileNameWithoutExtension(d.FileName) + ".akteneinsicht.pdf";
         return TypedResults.PhysicalFile(copy, "application/pdf", name);
     }
 
@@ -165,11 +174,7 @@ public static class CitizenInspectionEndpoints
         var inspections = (await session.LoadManyAsync<InspectionView>(ct, records.Select(r => r.InspectionId).Distinct().ToArray()))
             .Where(i => i.CitizenId == user.Id).ToDictionary(i => i.Id);
         var titles = new Dictionary<Guid, string>();
-        foreach (var fileId in inspections.Values.Select(i => i.FileId).Distinct())
-        {
-            foreach (var c in await InspectionDocuments.CasesAsync(session, fileId, ct))
-            foreach (var d in c.Documents) titles[d.Id] = d.Title;
-        }
+        foreach (var d in inspections.Values.SelectMany(i => i.Documents)) titles[d.DocumentId] = d.Title;
 
         return [.. records.Where(r => inspections.ContainsKey(r.InspectionId)).Select(r => new AccessRecord(
             r.At, r.InspectionId, inspections[r.InspectionId].FileReference, r.DocumentId, titles.GetValueOrDefault(r.DocumentId, ""), r.Version, r.Page, r.Download))];
@@ -201,6 +206,12 @@ public static class WithdrawInspectionHandler
 
 public static class RecordInspectionViewHandler
 {
+    /// <summary>Two pages of one inspection viewed at the same moment (two tabs) race for the next stream version: try again.</summary>
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException(e => e is JasperFx.ConcurrencyException || e.GetType().Name == "EventStreamUnexpectedMaxEventIdException")
+            .RetryWithCooldown(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
+                TimeSpan.FromMilliseconds(200));
+
     public static async Task<CommandResult> Handle(RecordInspectionView cmd, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var stream = await session.Events.FetchForWriting<Inspection>(cmd.InspectionId, ct);

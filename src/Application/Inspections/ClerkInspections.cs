@@ -27,7 +27,7 @@ public sealed record InspectionListItem(InspectionSummary Inspection, string Cit
 
 public sealed record InspectionDetails(
     InspectionSummary Inspection, string CitizenId, Guid FileId, string FileTitle, string OrgUnit, InspectionScope Scope, DateTimeOffset? GrantedAt,
-    IReadOnlyList<RedactionView> Redactions);
+    IReadOnlyList<RedactionView> Redactions, IReadOnlyList<GrantedVersion> GrantedDocuments);
 
 /// <summary>A document of the file for the clerk: its latest version, page sizes in points (for placing boxes), and whether it is granted.</summary>
 public sealed record FileDocument(
@@ -107,7 +107,7 @@ public static class ClerkInspectionEndpoints
     private static async Task<InspectionDetails> DetailsAsync(Guid id, ClaimsPrincipal principal, IQuerySession session, CancellationToken ct)
     {
         var (view, file) = await VisibleAsync(session, id, CurrentUser.From(principal), ct);
-        return new InspectionDetails(InspectionSummary.Of(view), view.CitizenId, view.FileId, file.Title, file.OrgUnit, view.Scope, view.GrantedAt, view.Redactions);
+        return new InspectionDetails(InspectionSummary.Of(view), view.CitizenId, view.FileId, file.Title, file.OrgUnit, view.Scope, view.GrantedAt, view.Redactions, view.Documents);
     }
 
     private static async Task<IReadOnlyList<FileDocument>> DocumentsAsync(
@@ -120,7 +120,7 @@ public static class ClerkInspectionEndpoints
             IReadOnlyList<PageDimensions> pages;
             try
             {
-                pages = (await copies.SourceAsync(d.Version, ct)).Pages;
+                pages = (await copies.SourceAsync(ShownContent.Of(d.Version), ct)).Pages;
             }
             catch (RequestInvalidException)
             {
@@ -143,10 +143,10 @@ public static class ClerkInspectionEndpoints
         var user = CurrentUser.From(principal);
         var (view, _) = await VisibleAsync(session, id, user, ct);
         var d = InspectionDocuments.Find(await InspectionDocuments.CasesAsync(session, view.FileId, ct), documentId, version);
-        var source = await copies.SourceAsync(d.Version, ct);
+        var source = await copies.SourceAsync(ShownContent.Of(d.Version), ct);
         if (page < 1 || page > source.Pages.Count) throw new NotFoundException("page");
         var pdf = redacted == true
-            ? await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, documentId, version), InspectionDocuments.CopyTitle(view, d), ct)
+            ? await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, documentId, version), InspectionDocuments.CopyTitle(view, d.Document.Title), ct)
             : source.PdfPath;
         var image = await copies.PageImageAsync(pdf, page, ct);
         await AccessLog.RecordAsync(session, clock, user, AccessLog.ReadDocumentContent, view.FileId, ct, d.Case.Id, documentId, version);
@@ -163,7 +163,8 @@ public static class DecideInspectionHandler
             throw new ArgumentOutOfRangeException(nameof(cmd));
         var (stream, view) = await InspectionWrites.LoadAsync(session, cmd.InspectionId, cmd.User, ct);
         EnsureFileWorker(cmd.User);
-        var scope = cmd.Decision switch { InspectionCommand.Grant g => g.Scope, InspectionCommand.GrantInPart p => p.Scope, _ => null };
+        var decision = cmd.Decision;
+        var scope = decision switch { InspectionCommand.Grant g => g.Scope, InspectionCommand.GrantInPart p => p.Scope, _ => null };
         if (scope is { } s)
         {
             var cases = await InspectionDocuments.CasesAsync(session, view.FileId, ct);
@@ -171,9 +172,16 @@ public static class DecideInspectionHandler
                 .Concat(s.DocumentIds.Where(doc => cases.All(x => x.Documents.All(y => y.Id != doc)))).ToList();
             if (unknown.Count > 0)
                 throw new RequestInvalidException("inspection-scope-unknown", $"Not a case or document of this file: {string.Join(", ", unknown)}.");
+            var documents = InspectionDocuments.ToGrant(s, cases);
+            decision = decision switch
+            {
+                InspectionCommand.Grant g => g with { Documents = documents },
+                InspectionCommand.GrantInPart p => p with { Documents = documents },
+                _ => decision,
+            };
         }
 
-        return InspectionWrites.Append(stream, InspectionDecider.Decide(stream.Aggregate, cmd.Decision, clock.ContextFor(cmd.User)));
+        return InspectionWrites.Append(stream, InspectionDecider.Decide(stream.Aggregate, decision, clock.ContextFor(cmd.User)));
     }
 
     internal static void EnsureFileWorker(CurrentUser user)
@@ -193,7 +201,7 @@ public static class RedactInspectionHandler
             stream.Aggregate, new InspectionCommand.Redact(cmd.RedactionId, d.Case.Id, cmd.DocumentId, cmd.Version, cmd.Area, cmd.WholePage, cmd.Reason),
             clock.ContextFor(cmd.User));
         if (decision is Decision.Rejected rejected) throw new RejectedException(rejected.Rejection);
-        var pages = (await copies.SourceAsync(d.Version, ct)).Pages.Count;
+        var pages = (await copies.SourceAsync(ShownContent.Of(d.Version), ct)).Pages.Count;
         if (cmd.Area.Page > pages) throw new RequestInvalidException("redaction-page-invalid", $"The document has {pages} page(s); there is no page {cmd.Area.Page}.");
         var result = InspectionWrites.Append(stream, decision);
         return new RedactionCreated(cmd.RedactionId, result.Version);

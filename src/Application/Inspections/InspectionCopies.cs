@@ -25,6 +25,15 @@ public sealed class InspectionOptions
     public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
+/// <summary>The content of a document version to show: its bytes, and for scans the PDF/A rendition OCR made of them.</summary>
+public sealed record ShownContent(string Sha256, string MediaType, string FileName, string? PdfRenditionSha256)
+{
+    public static ShownContent Of(VersionView v) =>
+        new(v.Sha256, v.MediaType, v.FileName, v.Renditions.FirstOrDefault(r => r.Format == RunOcrHandler.RenditionFormat)?.Sha256);
+
+    public bool IsPdf => MediaType.Split(';')[0].Trim().Equals("application/pdf", StringComparison.OrdinalIgnoreCase);
+}
+
 /// <summary>A document version as the inspection shows it: the PDF its pages come from, and their sizes.</summary>
 public sealed record InspectionSource(string PdfPath, IReadOnlyList<PageDimensions> Pages);
 
@@ -50,11 +59,11 @@ public sealed class InspectionCopies(
 
     /// <summary>The PDF the version's pages are shown from, and its page sizes.</summary>
     /// <exception cref="RequestInvalidException">409 <c>inspection-document-not-viewable</c>: no PDF can be had for this media type or content.</exception>
-    public async Task<InspectionSource> SourceAsync(VersionView version, CancellationToken ct)
+    public async Task<InspectionSource> SourceAsync(ShownContent version, CancellationToken ct)
     {
         string path;
-        if (IsPdf(version.MediaType)) path = await OriginalAsync(version.Sha256, ct);
-        else if (version.Renditions.FirstOrDefault(r => r.Format == RunOcrHandler.RenditionFormat) is { } scan) path = await OriginalAsync(scan.Sha256, ct);
+        if (version.IsPdf) path = await OriginalAsync(version.Sha256, ct);
+        else if (version.PdfRenditionSha256 is { } scan) path = await OriginalAsync(scan, ct);
         else if (renditions.CanMake(version.MediaType)) path = await MadeAsync(version, ct);
         else throw NotViewable($"Documents of type {version.MediaType} cannot be shown page by page.");
 
@@ -96,8 +105,6 @@ public sealed class InspectionCopies(
         OnceAsync(System.IO.Path.Combine(_root, "pages", $"{System.IO.Path.GetFileNameWithoutExtension(pdfPath)}-{page}-{PageDpi}.png"),
             temp => redactor.RenderPageAsync(pdfPath, page, PageDpi, temp, ct), ct);
 
-    private static bool IsPdf(string mediaType) => mediaType.Split(';')[0].Trim().Equals("application/pdf", StringComparison.OrdinalIgnoreCase);
-
     private static RequestInvalidException NotViewable(string why) =>
         new("inspection-document-not-viewable", why, status: 409);
 
@@ -110,7 +117,7 @@ public sealed class InspectionCopies(
             await source.CopyToAsync(target, ct);
         }, ct);
 
-    private Task<string> MadeAsync(VersionView version, CancellationToken ct) =>
+    private Task<string> MadeAsync(ShownContent version, CancellationToken ct) =>
         OnceAsync(System.IO.Path.Combine(_root, "sources", version.Sha256 + ".made.pdf"), async temp =>
         {
             var input = temp + ".in";

@@ -1,4 +1,5 @@
 using ECase.Application.Common;
+using ECase.Domain.Inspections;
 using ECase.Projections.Cases;
 using ECase.Projections.Inspections;
 using Marten;
@@ -15,20 +16,20 @@ public static class InspectionDocuments
         await session.Query<CaseDetails>().Where(c => c.FileId == fileId).OrderBy(c => c.OpenedAt).ToListAsync(ct);
 
     /// <summary>
-    /// The documents in the granted scope, each in the latest version added before the grant in force: a version added later
-    /// is not shown until the clerk grants again (it has not been looked at for redaction).
+    /// What a grant of <paramref name="scope"/> shows now: of each document in scope its latest version. The grant pins them; a
+    /// version added later is not shown until the clerk grants again (nobody has looked at it for redaction).
     /// </summary>
-    public static IEnumerable<FileDocumentVersion> Granted(InspectionView view, IEnumerable<CaseDetails> cases)
+    public static IReadOnlyList<GrantedVersion> ToGrant(InspectionScope scope, IEnumerable<CaseDetails> cases) =>
+        [.. from d in Latest(cases) where scope.Covers(d.Case.Id, d.Document.Id)
+            select new GrantedVersion(d.Case.Id, d.Document.Id, d.Version.Number, d.Version.Sha256, d.Version.MediaType, d.Version.FileName, d.Document.Title, d.Case.Title)];
+
+    /// <summary>The content of a granted version; only scans (images with an OCR rendition) need the case read for it.</summary>
+    public static async Task<ShownContent> ContentAsync(IQuerySession session, GrantedVersion g, CancellationToken ct)
     {
-        if (view.GrantedAt is not { } grantedAt) yield break;
-        foreach (var c in cases)
-        {
-            foreach (var d in c.Documents)
-            {
-                if (!view.Scope.Covers(c.Id, d.Id)) continue;
-                if (d.Versions.Where(v => v.AddedAt <= grantedAt).MaxBy(v => v.Number) is { } version) yield return new FileDocumentVersion(c, d, version);
-            }
-        }
+        var direct = new ShownContent(g.Sha256, g.MediaType, g.FileName, null);
+        if (direct.IsPdf) return direct;
+        var version = (await session.LoadAsync<CaseDetails>(g.CaseId, ct))?.Documents.FirstOrDefault(d => d.Id == g.DocumentId)?.Versions.FirstOrDefault(v => v.Number == g.Version);
+        return version is null ? direct : ShownContent.Of(version);
     }
 
     /// <summary>The latest version of every document of the file, as the clerk decides on it.</summary>
@@ -44,5 +45,5 @@ public static class InspectionDocuments
         [.. view.Redactions.Where(r => r.DocumentId == documentId && r.Version == version)];
 
     /// <summary>The title the copy's placeholder pages and metadata carry.</summary>
-    public static string CopyTitle(InspectionView view, FileDocumentVersion d) => $"{view.FileReference} – {d.Document.Title} (Akteneinsicht)";
+    public static string CopyTitle(InspectionView view, string documentTitle) => $"{view.FileReference} – {documentTitle} (Akteneinsicht)";
 }

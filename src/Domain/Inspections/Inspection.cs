@@ -9,6 +9,11 @@ public sealed record Inspection(
     Guid Id, Guid FileId, string FileReference, string CitizenId, LegalBasis LegalBasis, InspectionStatus Status, InspectionScope Scope,
     DateOnly? ExpiresOn, bool DownloadAllowed, ImmutableList<RedactionApplied> Redactions)
 {
+    /// <summary>The document versions the grant in force shows (empty before a grant and after a refusal).</summary>
+    public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
+
+    public bool Shows(Guid documentId, int version) => Documents.Any(d => d.DocumentId == documentId && d.Version == version);
+
     /// <summary>Granted (in whole or part), not expired and not withdrawn: the citizen may see the scope now.</summary>
     public bool IsOpenOn(DateOnly today) =>
         Status is InspectionStatus.Granted or InspectionStatus.PartlyGranted && ExpiresOn is { } end && today <= end;
@@ -19,13 +24,13 @@ public sealed record Inspection(
             e.InspectionId, e.FileId, e.FileReference, e.CitizenId, e.LegalBasis, InspectionStatus.Requested, InspectionScope.Nothing, null, false, []),
         (not null, InspectionGranted e) => state with
         {
-            Status = InspectionStatus.Granted, Scope = e.Scope, ExpiresOn = e.ExpiresOn, DownloadAllowed = e.DownloadAllowed,
+            Status = InspectionStatus.Granted, Scope = e.Scope, ExpiresOn = e.ExpiresOn, DownloadAllowed = e.DownloadAllowed, Documents = e.Documents,
         },
         (not null, InspectionPartlyGranted e) => state with
         {
-            Status = InspectionStatus.PartlyGranted, Scope = e.Scope, ExpiresOn = e.ExpiresOn, DownloadAllowed = e.DownloadAllowed,
+            Status = InspectionStatus.PartlyGranted, Scope = e.Scope, ExpiresOn = e.ExpiresOn, DownloadAllowed = e.DownloadAllowed, Documents = e.Documents,
         },
-        (not null, InspectionRefused) => state with { Status = InspectionStatus.Refused, Scope = InspectionScope.Nothing },
+        (not null, InspectionRefused) => state with { Status = InspectionStatus.Refused, Scope = InspectionScope.Nothing, Documents = [] },
         (not null, RedactionApplied e) => state with { Redactions = state.Redactions.Add(e) },
         (not null, InspectionExpired) => state with { Status = InspectionStatus.Expired },
         (not null, InspectionWithdrawn) => state with { Status = InspectionStatus.Withdrawn },

@@ -9,10 +9,17 @@ public abstract record InspectionCommand
     /// <param name="FileId">The file the reference names, as the handler found it (null: no such file).</param>
     public sealed record Request(Guid InspectionId, Guid? FileId, string FileReference, string Reason, LegalBasis LegalBasis) : InspectionCommand;
 
-    public sealed record Grant(InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed) : InspectionCommand;
+    /// <summary><see cref="Documents"/>: the versions in the scope now, as the handler found them.</summary>
+    public sealed record Grant(InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed) : InspectionCommand
+    {
+        public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
+    }
 
     public sealed record GrantInPart(InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed, RefusalReason ReasonCode, string Justification)
-        : InspectionCommand;
+        : InspectionCommand
+    {
+        public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
+    }
 
     public sealed record Refuse(RefusalReason ReasonCode, string Justification) : InspectionCommand;
 
@@ -36,6 +43,7 @@ public static class InspectionRejections
     public static readonly Rejection ReasonRequired = new("inspection-reason-required", "Say why you want to inspect the file.", RejectionKind.Invalid);
     public static readonly Rejection JustificationRequired = new("inspection-justification-required", "A refusal, in whole or part, needs a justification.", RejectionKind.Invalid);
     public static readonly Rejection ScopeEmpty = new("inspection-scope-empty", "A grant names the whole file or at least one case or document.", RejectionKind.Invalid);
+    public static readonly Rejection DocumentsOutsideScope = new("inspection-documents-outside-scope", "A grant shows only documents of its scope.", RejectionKind.Invalid);
     public static readonly Rejection ExpiryInPast = new("inspection-expiry-invalid", "The expiry date must be today or later.", RejectionKind.Invalid);
     public static readonly Rejection NotPending = new("inspection-not-pending", "The request was decided already, withdrawn or has expired.");
     public static readonly Rejection NotOpen = new("inspection-not-open", "The inspection is not granted, or has expired or been withdrawn.", RejectionKind.NotFound);
@@ -60,11 +68,14 @@ public static class InspectionDecider
         (null, InspectionCommand.Request c) => Request(c, ctx),
         (not null, InspectionCommand.Request) => InspectionRejections.Exists,
         (null, _) => InspectionRejections.Unknown,
-        (not null, InspectionCommand.Grant c) => Grant(state, c.Scope, c.ExpiresOn, ctx)
-            ?? Decision.Of(new InspectionGranted(state.Id, c.Scope, c.ExpiresOn, c.DownloadAllowed, ctx.By, ctx.Now)),
-        (not null, InspectionCommand.GrantInPart c) => Grant(state, c.Scope, c.ExpiresOn, ctx)
+        (not null, InspectionCommand.Grant c) => Grant(state, c.Scope, c.ExpiresOn, c.Documents, ctx)
+            ?? Decision.Of(new InspectionGranted(state.Id, c.Scope, c.ExpiresOn, c.DownloadAllowed, ctx.By, ctx.Now) { Documents = c.Documents }),
+        (not null, InspectionCommand.GrantInPart c) => Grant(state, c.Scope, c.ExpiresOn, c.Documents, ctx)
             ?? (string.IsNullOrWhiteSpace(c.Justification) ? InspectionRejections.JustificationRequired
-                : Decision.Of(new InspectionPartlyGranted(state.Id, c.Scope, c.ExpiresOn, c.DownloadAllowed, c.ReasonCode, c.Justification.Trim(), ctx.By, ctx.Now))),
+                : Decision.Of(new InspectionPartlyGranted(state.Id, c.Scope, c.ExpiresOn, c.DownloadAllowed, c.ReasonCode, c.Justification.Trim(), ctx.By, ctx.Now)
+                {
+                    Documents = c.Documents,
+                })),
         (not null, InspectionCommand.Refuse c) => state.Status != InspectionStatus.Requested ? InspectionRejections.NotPending
             : string.IsNullOrWhiteSpace(c.Justification) ? InspectionRejections.JustificationRequired
             : Decision.Of(new InspectionRefused(state.Id, c.ReasonCode, c.Justification.Trim(), ctx.By, ctx.Now)),
@@ -88,10 +99,11 @@ public static class InspectionDecider
         : Decision.Of(new InspectionRequested(c.InspectionId, fileId, c.FileReference, ctx.By.UserId, c.Reason.Trim(), c.LegalBasis, ctx.By, ctx.Now));
 
     /// <summary>A first decision, or a change of an open grant; null when allowed.</summary>
-    private static Rejection? Grant(Inspection state, InspectionScope scope, DateOnly expiresOn, CommandContext ctx) =>
+    private static Rejection? Grant(Inspection state, InspectionScope scope, DateOnly expiresOn, IReadOnlyList<GrantedVersion> documents, CommandContext ctx) =>
         state.Status is not (InspectionStatus.Requested or InspectionStatus.Granted or InspectionStatus.PartlyGranted) ? InspectionRejections.NotPending
         : scope.IsEmpty ? InspectionRejections.ScopeEmpty
         : expiresOn < Today(ctx) ? InspectionRejections.ExpiryInPast
+        : documents.Any(d => !scope.Covers(d.CaseId, d.DocumentId)) ? InspectionRejections.DocumentsOutsideScope
         : null;
 
     private static Decision Redact(Inspection state, InspectionCommand.Redact c, CommandContext ctx)
@@ -109,7 +121,7 @@ public static class InspectionDecider
     private static Decision View(Inspection state, InspectionCommand.View c, CommandContext ctx) =>
         ctx.By.UserId != state.CitizenId ? InspectionRejections.Unknown
         : !state.IsOpenOn(Today(ctx)) ? InspectionRejections.NotOpen
-        : !state.Scope.Covers(c.CaseId, c.DocumentId) ? InspectionRejections.OutOfScope
+        : !state.Scope.Covers(c.CaseId, c.DocumentId) || !state.Shows(c.DocumentId, c.Version) ? InspectionRejections.OutOfScope
         : c.Page == 0 && !state.DownloadAllowed ? InspectionRejections.DownloadNotAllowed
         : c.Page < 0 ? InspectionRejections.PageInvalid
         : Decision.Of(new InspectionDocumentViewed(state.Id, c.DocumentId, c.Version, c.Page, c.Page == 0, ctx.By, ctx.Now));

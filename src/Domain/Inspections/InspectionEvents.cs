@@ -33,13 +33,27 @@ public sealed record RedactionArea(int Page, double X, double Y, double Width, d
 public sealed record InspectionRequested(
     Guid InspectionId, Guid FileId, string FileReference, string CitizenId, string Reason, LegalBasis LegalBasis, Actor RequestedBy, DateTimeOffset RequestedAt);
 
+/// <summary>
+/// One document version a grant shows, named exactly: the content it discloses (hash, type) and the titles the citizen sees.
+/// A version added later is not part of the grant until the clerk grants again.
+/// </summary>
+public sealed record GrantedVersion(Guid CaseId, Guid DocumentId, int Version, string Sha256, string MediaType, string FileName, string Title, string CaseTitle);
+
 public sealed record InspectionGranted(
-    Guid InspectionId, InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed, Actor GrantedBy, DateTimeOffset GrantedAt);
+    Guid InspectionId, InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed, Actor GrantedBy, DateTimeOffset GrantedAt)
+{
+    /// <summary>The document versions in the scope when it was granted.</summary>
+    public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
+}
 
 /// <summary>Granted in part: the scope shown, and why the rest is not.</summary>
 public sealed record InspectionPartlyGranted(
     Guid InspectionId, InspectionScope Scope, DateOnly ExpiresOn, bool DownloadAllowed, RefusalReason ReasonCode, string Justification,
-    Actor GrantedBy, DateTimeOffset GrantedAt);
+    Actor GrantedBy, DateTimeOffset GrantedAt)
+{
+    /// <summary>The document versions in the scope when it was granted.</summary>
+    public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
+}
 
 public sealed record InspectionRefused(Guid InspectionId, RefusalReason ReasonCode, string Justification, Actor RefusedBy, DateTimeOffset RefusedAt);
 

@@ -34,8 +34,10 @@ public sealed record InspectionView(
     public DateTimeOffset? DecidedAt { get; init; }
     public string? DecidedBy { get; init; }
 
-    /// <summary>When the grant in force was made: of each document in scope the citizen sees the latest version added by then.</summary>
     public DateTimeOffset? GrantedAt { get; init; }
+
+    /// <summary>The document versions the grant in force shows, pinned when it was made.</summary>
+    public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
 
     public RefusalReason? RefusalReason { get; init; }
     public string? Justification { get; init; }
@@ -71,16 +73,18 @@ public sealed class InspectionViewProjection : SingleStreamProjection<Inspection
         {
             Status = InspectionStatus.Granted, Scope = e.Scope, ExpiresOn = e.ExpiresOn, DownloadAllowed = e.DownloadAllowed,
             DecidedAt = e.GrantedAt, DecidedBy = e.GrantedBy.UserId, GrantedAt = e.GrantedAt, RefusalReason = null, Justification = null,
+            Documents = e.Documents,
         },
         (not null, InspectionPartlyGranted e) => s with
         {
             Status = InspectionStatus.PartlyGranted, Scope = e.Scope, ExpiresOn = e.ExpiresOn, DownloadAllowed = e.DownloadAllowed,
             DecidedAt = e.GrantedAt, DecidedBy = e.GrantedBy.UserId, GrantedAt = e.GrantedAt, RefusalReason = e.ReasonCode, Justification = e.Justification,
+            Documents = e.Documents,
         },
         (not null, InspectionRefused e) => s with
         {
             Status = InspectionStatus.Refused, Scope = InspectionScope.Nothing, DecidedAt = e.RefusedAt, DecidedBy = e.RefusedBy.UserId,
-            RefusalReason = e.ReasonCode, Justification = e.Justification, ClosedAt = e.RefusedAt,
+            RefusalReason = e.ReasonCode, Justification = e.Justification, ClosedAt = e.RefusedAt, Documents = [],
         },
         (not null, RedactionApplied e) => s with
         {
