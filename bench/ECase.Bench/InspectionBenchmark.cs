@@ -142,7 +142,7 @@ public static class InspectionBenchmark
                 ["health-live"], driver, errors, api.Process, null, ct);
             Driver.Print(ceiling, "ceiling_rps");
             var list = await Driver.RunAsync("list", [.. Enumerable.Range(0, o.Clients).Select(i => new GetWriter(Client(), _ => $"/api/citizen/inspections/{inspections[i % inspections.Count]}/documents"))],
-                ["document-list"], driver, errors, api.Process, null, ct);
+                ["document-list"], driver, errors, api.Process, new DbProbe(o.ConnectionString, schema), ct);
             Driver.Print(list, "list_rps");
             var pages = documents.SelectMany(d => Enumerable.Range(1, o.PagesPerDocument).Select(p => (d, p))).ToArray();
             var page = await Driver.RunAsync("page", [.. Enumerable.Range(0, o.Clients).Select(i => new GetWriter(Client(), n =>

@@ -111,7 +111,7 @@ public static class CitizenInspectionEndpoints
             int pages;
             try
             {
-                pages = (await copies.SourceAsync(await InspectionDocuments.ContentAsync(session, d, ct), ct)).Pages.Count;
+                pages = await copies.PageCountAsync(await InspectionDocuments.ContentAsync(session, d, ct), ct);
             }
             catch (RequestInvalidException)
             {

@@ -50,6 +50,7 @@ public sealed class InspectionCopies(
     private readonly string _root = Directory(options.Value, content.Value);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<string, IReadOnlyList<PageDimensions>> _pages = new();
+    private readonly ConcurrentDictionary<ShownContent, int> _pageCounts = new();
 
     public int PageDpi => options.Value.PageDpi;
 
@@ -79,6 +80,15 @@ public sealed class InspectionCopies(
             }
         });
         return new InspectionSource(path, pages);
+    }
+
+    /// <summary>How many pages the version shows; memoised per content (content is immutable), so a list needs no file access.</summary>
+    public async Task<int> PageCountAsync(ShownContent version, CancellationToken ct)
+    {
+        if (_pageCounts.TryGetValue(version, out var count)) return count;
+        count = (await SourceAsync(version, ct)).Pages.Count;
+        _pageCounts[version] = count;
+        return count;
     }
 
     /// <summary>The citizen's copy: <paramref name="source"/> with the redactions burnt in.</summary>
