@@ -1,6 +1,7 @@
 using ECase.Api.Auth;
 using ECase.Api.Demo;
 using ECase.Api.Health;
+using ECase.Api.Portal;
 using ECase.Api.Problems;
 using ECase.Application;
 using ECase.Application.Common;
@@ -50,6 +51,7 @@ app.UseAuthorization();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference().AllowAnonymous();
+app.MapPortal();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 
