@@ -144,6 +144,8 @@ test_tools() {
   [ -f /usr/share/java/preflight.jar ] || [ -f /usr/share/java/pdfbox2-preflight.jar ] || missing+=(libpdfbox2-java)
   [ -f /usr/share/java/javax.activation.jar ] || [ -f /usr/share/java/jakarta.activation.jar ] || missing+=(libactivation-java)
   [ -f /usr/share/java/jaxb-api.jar ] || missing+=(libjaxb-api-java)
+  # The browser tests drive Debian's Chromium through Playwright (no browser download).
+  [ -x "${ECASE_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "missing packages for the tests: ${missing[*]}"
     log "installing ${missing[*]}"
@@ -157,6 +159,8 @@ cmd_test() {
   trap stop_if_started EXIT
   local results="$DATA_ROOT/test-results"; rm -rf "$results"; mkdir -p "$results"
   local rc=0
+  # Browser tests leave their screenshots in $results/browser.
+  ECASE_TEST_ARTIFACTS="$results/browser" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
   ECASE_TEST_PG="$ECASE_PG" dotnet test "$ROOT/ECase.sln" -c Release --logger "trx" --results-directory "$results" "$@" || rc=$?
   # One plain summary line over all test projects, for humans and CI.
   local p=0 f=0 k=0 counters
