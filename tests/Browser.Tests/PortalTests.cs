@@ -2,9 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ECase.Integration.Tests;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -14,7 +11,7 @@ namespace ECase.Browser.Tests;
 /// Akteneinsicht end to end in headless Chromium (the Debian package, driven by Playwright; no browser download): the
 /// citizen asks, the clerk drags one redaction box on the rendered page and grants, the citizen sees the page with the box.
 /// </summary>
-public sealed class PortalTests
+public sealed class PortalTests(PortalHost host) : IClassFixture<PortalHost>
 {
     /// <summary>The line the clerk blacks out, and one below it that must stay readable (baselines in points from the bottom).</summary>
     private static readonly (double X, double Baseline, string Text) Secret = (72, 760, "Nachbar: Max Mustermann, Tel. 0171 2345678");
@@ -27,11 +24,7 @@ public sealed class PortalTests
     [Fact]
     public async Task The_citizen_sees_the_page_with_the_black_box_the_clerk_drew()
     {
-        await using var app = new ECaseApp();
-        app.UseKestrel(0);
-        app.StartServer();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
+        var app = host.App;
         var given = new Given(app);
         var file = await given.FileAsync(title: "Neubau Garage, Birkenweg 4");
         var c = await given.CaseAsync(file.Id, title: "Bauantrag");
@@ -40,11 +33,10 @@ public sealed class PortalTests
         await app.WaitForJobsAsync();
 
         SetDefaultExpectTimeout(30_000);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
-        var contextOptions = new BrowserNewContextOptions { BaseURL = baseUrl, Locale = "de-DE", ViewportSize = new() { Width = 1280, Height = 1800 } };
-        var citizen = await (await browser.NewContextAsync(contextOptions)).NewPageAsync();
-        var clerk = await (await browser.NewContextAsync(contextOptions)).NewPageAsync();
+        await using var citizenContext = await host.NewContextAsync();
+        await using var clerkContext = await host.NewContextAsync();
+        var citizen = await citizenContext.NewPageAsync();
+        var clerk = await clerkContext.NewPageAsync();
         var problems = new List<string>();
         foreach (var page in new[] { citizen, clerk })
         {
@@ -110,7 +102,7 @@ public sealed class PortalTests
             await Expect(citizen.Locator("#seite-anzeige")).ToHaveTextAsync("Seite 1 von 1");
             await Expect(citizen.GetByRole(AriaRole.Button, new() { Name = "Herunterladen (PDF)" })).ToBeHiddenAsync();
             await SaveAsync(citizen, "citizen-redacted-page.png");
-            await page1.ScreenshotAsync(new() { Path = ArtifactPath("citizen-redacted-page-image.png") });
+            await page1.ScreenshotAsync(new() { Path = PortalHost.ArtifactPath("citizen-redacted-page-image.png") });
 
             var inside = await DarkShareAsync(page1, Box.Inset(0.01));
             var belowLine = await DarkShareAsync(page1, new Region(Box.Left, 0.16, Box.Right, 0.215));
@@ -128,7 +120,7 @@ public sealed class PortalTests
         {
             await SaveAsync(citizen, "failure-citizen.png");
             await SaveAsync(clerk, "failure-clerk.png");
-            if (problems.Count > 0) await System.IO.File.WriteAllLinesAsync(ArtifactPath("failure-console.txt"), problems);
+            if (problems.Count > 0) await System.IO.File.WriteAllLinesAsync(PortalHost.ArtifactPath("failure-console.txt"), problems);
             throw;
         }
     }
@@ -136,8 +128,7 @@ public sealed class PortalTests
     [Fact]
     public async Task The_pages_are_served_without_a_token_with_a_strict_content_security_policy()
     {
-        await using var app = new ECaseApp();
-        using var http = app.CreateClient(new() { AllowAutoRedirect = false });
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
 
         var redirect = await http.GetAsync("/portal");
         Assert.Equal(System.Net.HttpStatusCode.Redirect, redirect.StatusCode);
@@ -165,37 +156,42 @@ public sealed class PortalTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/portal/nichts.html")).StatusCode);
     }
 
-    /// <summary>The Debian package's browser (ecase.sh installs it); ECASE_CHROMIUM names another.</summary>
-    private static string Chromium
+    [Fact]
+    public async Task Every_field_of_both_pages_has_a_label_and_every_action_is_a_button()
     {
-        get
+        await using var context = await host.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+
+        foreach (var path in new[] { "/portal/", "/portal/sachbearbeitung.html" })
         {
-            var path = Environment.GetEnvironmentVariable("ECASE_CHROMIUM") ?? "/usr/bin/chromium";
-            Assert.True(System.IO.File.Exists(path), $"{path} is missing: apt-get install chromium (./ecase.sh test installs it)");
-            return path;
+            await page.GotoAsync(path);
+            Assert.Equal("de", await page.GetAttributeAsync("html", "lang"));
+            var unlabelled = await page.EvaluateAsync<string[]>(
+                """
+                () => [...document.querySelectorAll('input, select, textarea')]
+                  .filter(f => f.labels.length === 0 && !f.getAttribute('aria-label'))
+                  .map(f => f.id || f.name)
+                """);
+            Assert.True(unlabelled.Length == 0, $"{path}: fields without a label: {string.Join(", ", unlabelled)}");
+            Assert.Equal(0, await page.Locator("[onclick], a[href='#'], div[role=button], span[role=button]").CountAsync());
+            Assert.Equal(1, await page.Locator("[aria-live]").CountAsync());
+
+            // The first Tab reaches the skip link, and focus is visible.
+            await page.Keyboard.PressAsync("Tab");
+            Assert.Equal("Zum Inhalt springen", await page.EvaluateAsync<string>("() => document.activeElement.textContent"));
+            Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
         }
-    }
 
-    /// <summary>Screenshots go to ECASE_TEST_ARTIFACTS (./ecase.sh test: its results folder), else TestResults/browser in the checkout.</summary>
-    private static string ArtifactPath(string name)
-    {
-        var dir = Environment.GetEnvironmentVariable("ECASE_TEST_ARTIFACTS") ?? System.IO.Path.Combine(RepositoryRoot(), "TestResults", "browser");
-        System.IO.Directory.CreateDirectory(dir);
-        return System.IO.Path.Combine(dir, name);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new System.IO.DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "ECase.sln"))) return dir.FullName;
-        return AppContext.BaseDirectory;
+        Assert.Empty(errors);
     }
 
     private static async Task SaveAsync(IPage page, string name)
     {
         try
         {
-            await page.ScreenshotAsync(new() { Path = ArtifactPath(name), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = PortalHost.ArtifactPath(name), FullPage = true });
         }
         catch (PlaywrightException)
         {
