@@ -34,6 +34,8 @@ public sealed class PortalHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        foreach (var stale in System.IO.Directory.GetFiles(System.IO.Path.GetDirectoryName(ArtifactPath("x"))!, "failure-*"))
+            System.IO.File.Delete(stale);
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

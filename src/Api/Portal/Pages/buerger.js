@@ -87,7 +87,9 @@ async function openInspection(id) {
     el('td', {}, d.title, el('div', { className: 'hint' }, `${d.fileName}, Version ${d.version}`)),
     el('td', {}, d.caseTitle ?? '–'),
     el('td', {}, String(d.pages)),
-    el('td', {}, el('button', { type: 'button', onclick: e => busy(say, e.currentTarget, () => openDocument(d)) }, 'Ansehen')))));
+    el('td', {}, d.pages > 0
+      ? el('button', { type: 'button', onclick: e => busy(say, e.currentTarget, () => openDocument(d)) }, 'Ansehen')
+      : 'keine Seitenansicht'))));
   $('#viewer').hidden = true;
   $('#einsicht').hidden = false;
   $('#einsicht-titel').focus();

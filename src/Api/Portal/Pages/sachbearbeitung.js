@@ -21,6 +21,10 @@ async function call(path, options) {
 // The open request, its file's documents, and the page on screen.
 const state = { inspection: null, documents: [], document: null, page: 1, drag: null };
 
+/** List items and details carry the summary nested as `inspection` beside citizen and file: one flat object for the page. */
+const flat = item => (item?.inspection ? { ...item, ...item.inspection, inspection: undefined } : item);
+const loadInspection = async id => flat(await call(`/inspections/${id}`));
+
 const round = value => Math.round(value * 10) / 10;
 const clamp01 = value => Math.min(1, Math.max(0, value));
 
@@ -40,7 +44,7 @@ async function signIn(token) {
 
 async function loadList() {
   const status = $('#filter-status').value;
-  const items = await call(`/inspections${status ? `?status=${encodeURIComponent(status)}` : ''}`);
+  const items = (await call(`/inspections${status ? `?status=${encodeURIComponent(status)}` : ''}`)).map(flat);
   $('#antraege tbody').replaceChildren(...items.map(r => el('tr', { dataset: { inspectionId: r.id } },
     el('td', {}, r.fileReference),
     el('td', {}, r.fileTitle ?? '–'),
@@ -53,7 +57,7 @@ async function loadList() {
 }
 
 async function openRequest(id) {
-  const [inspection, documents] = await Promise.all([call(`/inspections/${id}`), call(`/inspections/${id}/documents`)]);
+  const [inspection, documents] = await Promise.all([loadInspection(id), call(`/inspections/${id}/documents`)]);
   state.inspection = inspection;
   state.documents = documents;
   state.document = null;
@@ -228,7 +232,7 @@ async function saveRedaction() {
     x: box.x, y: box.y, width: box.width, height: box.height, wholePage: whole, reasonCode: $('#box-grund').value,
   };
   await call(`/inspections/${state.inspection.id}/redactions`, { method: 'POST', body });
-  state.inspection = await call(`/inspections/${state.inspection.id}`);
+  state.inspection = await loadInspection(state.inspection.id);
   renderRequest();
   clearFields();
   drawBoxes();
@@ -250,7 +254,7 @@ async function decide(action) {
   };
   const [body, done] = requests[action];
   await call(`/inspections/${id}/${action}`, { method: 'POST', body });
-  state.inspection = await call(`/inspections/${id}`);
+  state.inspection = await loadInspection(id);
   renderRequest();
   await loadList();
   say.ok(`${done}: ${state.inspection.fileReference} (${statusTexts[state.inspection.status] ?? state.inspection.status}).`);
