@@ -61,6 +61,9 @@ async function openRequest(id) {
   state.inspection = inspection;
   state.documents = documents;
   state.document = null;
+  // A justification typed for another request must not go out with this one.
+  $('#entscheidung-form').reset();
+  $('#vorschau').checked = false;
   renderRequest();
   $('#viewer').hidden = true;
   $('#antrag').hidden = false;
@@ -158,7 +161,8 @@ function placeBox(node, box) {
 
 function drawBoxes() {
   const doc = state.document;
-  const saved = (state.inspection.redactions ?? [])
+  // The preview has the saved boxes burnt in already; marking them again would hide what the citizen sees.
+  const saved = $('#vorschau').checked ? [] : (state.inspection.redactions ?? [])
     .filter(r => r.documentId === doc.documentId && r.version === doc.version && r.page === state.page)
     .map(r => r.wholePage ? { ...r, x: 0, y: 0, width: pageSize().width, height: pageSize().height } : r)
     .map(r => placeBox(el('div', { className: 'box gespeichert', title: redactionTexts[r.reasonCode] ?? '' }), r));
