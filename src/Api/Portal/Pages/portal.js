@@ -9,6 +9,7 @@ const problemTexts = {
   'inspection-reason-required': 'Bitte begründen Sie Ihren Antrag.',
   'inspection-justification-required': 'Eine vollständige oder teilweise Ablehnung braucht eine Begründung.',
   'inspection-scope-empty': 'Bitte geben Sie die ganze Akte oder mindestens ein Dokument frei.',
+  'inspection-scope-unknown': 'Der Umfang nennt Vorgänge oder Dokumente, die nicht zu dieser Akte gehören.',
   'inspection-expiry-invalid': 'Das Datum „Einsicht bis“ darf nicht in der Vergangenheit liegen.',
   'inspection-not-pending': 'Der Antrag ist bereits entschieden, zurückgezogen oder abgelaufen.',
   'inspection-not-open': 'Die Einsicht ist nicht (mehr) freigegeben.',
@@ -17,6 +18,7 @@ const problemTexts = {
   'inspection-closed': 'Der Antrag wurde abgelehnt, zurückgezogen oder ist abgelaufen.',
   'inspection-page-invalid': 'Diese Seite gibt es nicht.',
   'redaction-area-invalid': 'Die Schwärzung braucht eine Seite ab 1 und ein Rechteck positiver Größe.',
+  'redaction-page-invalid': 'Diese Seite hat das Dokument nicht.',
   'demo-user-unknown': 'Diesen Demo-Benutzer gibt es nicht.',
 };
 
