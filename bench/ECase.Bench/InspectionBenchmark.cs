@@ -207,7 +207,7 @@ public static class InspectionBenchmark
                 new { fileReference = reference, reason = "Beteiligter im Verfahren", legalBasis = "Participant" }, HttpStatusCode.Created, ct)).GetProperty("inspectionId").GetGuid();
             foreach (var doc in documents)
                 await SendAsync(http, clerk, HttpMethod.Post, $"/api/inspections/{id}/redactions",
-                    new { documentId = doc, version = 1, page = 1, x = 60, y = 692, width = 300, height = 26, wholePage = false, reasonCode = "ThirdPartyPersonalData" },
+                    new { documentId = doc, documentVersion = 1, page = 1, x = 60, y = 692, width = 300, height = 26, wholePage = false, reasonCode = "ThirdPartyPersonalData" },
                     HttpStatusCode.Created, ct);
             await SendAsync(http, clerk, HttpMethod.Post, $"/api/inspections/{id}/grant", new { wholeFile = true, expiresOn = expires, downloadAllowed = true }, HttpStatusCode.OK, ct);
             inspections.Add(id);

@@ -101,6 +101,18 @@ public sealed class InspectionDeciderTests() : DeciderSpec<Inspection, Inspectio
     }
 
     [Fact]
+    public void A_redaction_can_be_taken_back_while_the_inspection_is_open()
+    {
+        var id = Id(700);
+        var applied = new RedactionApplied(InspectionId, id, DocA, 1, Box, false, RedactionReason.Other, Clerk, Now);
+        Given(Requested, applied).When(new InspectionCommand.RemoveRedaction(id)).Then(new RedactionRemoved(InspectionId, id, Clerk, Now));
+        Assert.Empty(Fold(Requested, applied, new RedactionRemoved(InspectionId, id, Clerk, Now))!.Redactions);
+        Given(Requested, applied).When(new InspectionCommand.RemoveRedaction(Id(701))).ThenRejected(InspectionRejections.RedactionUnknown);
+        Given(Requested, applied, new InspectionWithdrawn(InspectionId, null, Citizen, Now)).When(new InspectionCommand.RemoveRedaction(id))
+            .ThenRejected(InspectionRejections.Closed);
+    }
+
+    [Fact]
     public void Another_citizen_is_told_there_is_no_such_inspection()
     {
         Given(Requested, GrantedCaseA).When(new InspectionCommand.View(CaseA, DocA, 1, 1), new CommandContext(OtherCitizen, Now))

@@ -18,7 +18,7 @@ public sealed record GrantBody(bool WholeFile, Guid[]? CaseIds, Guid[]? Document
 
 public sealed record RefuseBody(RefusalReason? ReasonCode, string? Justification);
 
-public sealed record RedactionBody(Guid DocumentId, int Version, int Page, double X, double Y, double Width, double Height, bool WholePage, RedactionReason? ReasonCode);
+public sealed record RedactionBody(Guid DocumentId, int DocumentVersion, int Page, double X, double Y, double Width, double Height, bool WholePage, RedactionReason? ReasonCode);
 
 public sealed record RedactionCreated(Guid RedactionId, long Version);
 
@@ -35,6 +35,8 @@ public sealed record FileDocument(
 
 /// <summary>Clerk or registrar: grant (whole or part) or refuse a request. <see cref="Decision"/> is Grant, GrantInPart or Refuse.</summary>
 public sealed record DecideInspection(Guid InspectionId, InspectionCommand Decision, CurrentUser User);
+
+public sealed record RemoveRedaction(Guid InspectionId, Guid RedactionId, CurrentUser User);
 
 public sealed record RedactInspection(Guid InspectionId, Guid RedactionId, Guid DocumentId, int Version, RedactionArea Area, bool WholePage, RedactionReason Reason, CurrentUser User);
 
@@ -66,10 +68,13 @@ public static class ClerkInspectionEndpoints
             if (body.ReasonCode is not { } reason || !Enum.IsDefined(reason))
                 throw RequestInvalidException.Field("reasonCode", "ThirdPartyPersonalData, BusinessSecret, Draft or Other.");
             var created = await bus.InvokeAsync<RedactionCreated>(new RedactInspection(
-                id, Guid.CreateVersion7(), body.DocumentId, body.Version, new RedactionArea(body.Page, body.X, body.Y, body.Width, body.Height), body.WholePage,
+                id, Guid.CreateVersion7(), body.DocumentId, body.DocumentVersion, new RedactionArea(body.Page, body.X, body.Y, body.Width, body.Height), body.WholePage,
                 reason, CurrentUser.From(principal)), ct);
             return TypedResults.Created($"/api/inspections/{id}", created);
         }).WithName("RedactForInspection");
+        clerk.MapDelete("/{id:guid}/redactions/{redactionId:guid}", async (Guid id, Guid redactionId, ClaimsPrincipal principal, IMessageBus bus, CancellationToken ct) =>
+            CommandResults.Ok(await bus.InvokeAsync<CommandResult>(new RemoveRedaction(id, redactionId, CurrentUser.From(principal)), ct)))
+            .WithName("RemoveRedaction");
         clerk.MapPost("/{id:guid}/withdraw", async (Guid id, WithdrawBody? body, ClaimsPrincipal principal, IMessageBus bus, CancellationToken ct) =>
             CommandResults.Ok(await bus.InvokeAsync<CommandResult>(new WithdrawInspection(id, body?.Reason, CurrentUser.From(principal)), ct)))
             .WithName("RevokeInspection");
@@ -205,6 +210,16 @@ public static class RedactInspectionHandler
         if (cmd.Area.Page > pages) throw new RequestInvalidException("redaction-page-invalid", $"The document has {pages} page(s); there is no page {cmd.Area.Page}.");
         var result = InspectionWrites.Append(stream, decision);
         return new RedactionCreated(cmd.RedactionId, result.Version);
+    }
+}
+
+public static class RemoveRedactionHandler
+{
+    public static async Task<CommandResult> Handle(RemoveRedaction cmd, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var (stream, _) = await InspectionWrites.LoadAsync(session, cmd.InspectionId, cmd.User, ct);
+        DecideInspectionHandler.EnsureFileWorker(cmd.User);
+        return InspectionWrites.Append(stream, InspectionDecider.Decide(stream.Aggregate, new InspectionCommand.RemoveRedaction(cmd.RedactionId), clock.ContextFor(cmd.User)));
     }
 }
 

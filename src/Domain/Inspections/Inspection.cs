@@ -32,6 +32,7 @@ public sealed record Inspection(
         },
         (not null, InspectionRefused) => state with { Status = InspectionStatus.Refused, Scope = InspectionScope.Nothing, Documents = [] },
         (not null, RedactionApplied e) => state with { Redactions = state.Redactions.Add(e) },
+        (not null, RedactionRemoved e) => state with { Redactions = state.Redactions.RemoveAll(r => r.RedactionId == e.RedactionId) },
         (not null, InspectionExpired) => state with { Status = InspectionStatus.Expired },
         (not null, InspectionWithdrawn) => state with { Status = InspectionStatus.Withdrawn },
         _ => state,

@@ -27,6 +27,8 @@ public abstract record InspectionCommand
     public sealed record Redact(Guid RedactionId, Guid CaseId, Guid DocumentId, int Version, RedactionArea Area, bool WholePage, RedactionReason ReasonCode)
         : InspectionCommand;
 
+    public sealed record RemoveRedaction(Guid RedactionId) : InspectionCommand;
+
     /// <param name="Page">1-based page viewed; 0 for a download of the whole document.</param>
     public sealed record View(Guid CaseId, Guid DocumentId, int Version, int Page) : InspectionCommand;
 
@@ -50,6 +52,7 @@ public static class InspectionRejections
     public static readonly Rejection OutOfScope = new("inspection-out-of-scope", "The document is not part of the granted inspection.", RejectionKind.NotFound);
     public static readonly Rejection DownloadNotAllowed = new("inspection-download-not-allowed", "Download was not granted; view the pages instead.", RejectionKind.Forbidden);
     public static readonly Rejection AreaInvalid = new("redaction-area-invalid", "A redaction names a page from 1 and a rectangle of positive size within 14,400 points.", RejectionKind.Invalid);
+    public static readonly Rejection RedactionUnknown = new("redaction-unknown", "The inspection has no such redaction.", RejectionKind.NotFound);
     public static readonly Rejection PageInvalid = new("inspection-page-invalid", "Pages are numbered from 1 (0: the whole document as a download).", RejectionKind.Invalid);
     public static readonly Rejection NotExpired = new("inspection-not-expired", "The inspection has not expired.");
     public static readonly Rejection Closed = new("inspection-closed", "The inspection was refused, withdrawn or has expired.");
@@ -80,6 +83,10 @@ public static class InspectionDecider
             : string.IsNullOrWhiteSpace(c.Justification) ? InspectionRejections.JustificationRequired
             : Decision.Of(new InspectionRefused(state.Id, c.ReasonCode, c.Justification.Trim(), ctx.By, ctx.Now)),
         (not null, InspectionCommand.Redact c) => Redact(state, c, ctx),
+        (not null, InspectionCommand.RemoveRedaction c) =>
+            state.Status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn ? InspectionRejections.Closed
+            : state.Redactions.All(r => r.RedactionId != c.RedactionId) ? InspectionRejections.RedactionUnknown
+            : Decision.Of(new RedactionRemoved(state.Id, c.RedactionId, ctx.By, ctx.Now)),
         (not null, InspectionCommand.View c) => View(state, c, ctx),
         (not null, InspectionCommand.Expire) => state.Status is not (InspectionStatus.Granted or InspectionStatus.PartlyGranted) ? InspectionRejections.Closed
             : state.ExpiresOn is not { } end || Today(ctx) <= end ? InspectionRejections.NotExpired

@@ -62,6 +62,9 @@ public sealed record RedactionApplied(
     Guid InspectionId, Guid RedactionId, Guid DocumentId, int Version, RedactionArea Area, bool WholePage, RedactionReason ReasonCode,
     Actor AppliedBy, DateTimeOffset AppliedAt);
 
+/// <summary>A misplaced or no longer needed redaction is taken back; the copy is made again without it.</summary>
+public sealed record RedactionRemoved(Guid InspectionId, Guid RedactionId, Actor RemovedBy, DateTimeOffset RemovedAt);
+
 /// <summary>The citizen viewed a page of a granted document, or downloaded it (<paramref name="Page"/> 0).</summary>
 public sealed record InspectionDocumentViewed(
     Guid InspectionId, Guid DocumentId, int Version, int Page, bool Download, Actor ViewedBy, DateTimeOffset ViewedAt);

@@ -58,6 +58,7 @@ public sealed class InspectionViewProjection : SingleStreamProjection<Inspection
         IncludeType<InspectionPartlyGranted>();
         IncludeType<InspectionRefused>();
         IncludeType<RedactionApplied>();
+        IncludeType<RedactionRemoved>();
         IncludeType<InspectionExpired>();
         IncludeType<InspectionWithdrawn>();
     }
@@ -92,6 +93,7 @@ public sealed class InspectionViewProjection : SingleStreamProjection<Inspection
                 e.RedactionId, e.DocumentId, e.Version, e.Area.Page, e.Area.X, e.Area.Y, e.Area.Width, e.Area.Height, e.WholePage, e.ReasonCode,
                 e.AppliedBy.UserId, e.AppliedAt)],
         },
+        (not null, RedactionRemoved e) => s with { Redactions = [.. s.Redactions.Where(r => r.RedactionId != e.RedactionId)] },
         (not null, InspectionExpired e) => s with { Status = InspectionStatus.Expired, ClosedAt = e.ExpiredAt },
         (not null, InspectionWithdrawn e) => s with { Status = InspectionStatus.Withdrawn, ClosedAt = e.WithdrawnAt },
         _ => null,

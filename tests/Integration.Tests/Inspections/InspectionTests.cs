@@ -84,7 +84,7 @@ public sealed class InspectionTests(ECaseApp app)
     private async Task RedactSecretAsync(Guid id, Guid documentId) =>
         await (await _given.ClerkHa.PostJsonAsync($"/api/inspections/{id}/redactions", new
         {
-            documentId, version = 1, page = 1, x = 60.0, y = 692.0, width = 300.0, height = 26.0, wholePage = false, reasonCode = "ThirdPartyPersonalData",
+            documentId, documentVersion = 1, page = 1, x = 60.0, y = 692.0, width = 300.0, height = 26.0, wholePage = false, reasonCode = "ThirdPartyPersonalData",
         })).ReadAsync<RedactionCreated>();
 
     private async Task<IReadOnlyList<GrantedDocument>> DocumentsAsync(Guid id, HttpClient? citizen = null) =>
@@ -117,7 +117,7 @@ public sealed class InspectionTests(ECaseApp app)
         await RedactSecretAsync(id, file.DocumentA);
         await (await _given.ClerkHa.PostJsonAsync($"/api/inspections/{id}/redactions", new
         {
-            documentId = file.DocumentB, version = 1, page = 2, x = 0, y = 0, width = 595, height = 842, wholePage = true, reasonCode = "Draft",
+            documentId = file.DocumentB, documentVersion = 1, page = 2, x = 0, y = 0, width = 595, height = 842, wholePage = true, reasonCode = "Draft",
         })).ReadAsync<RedactionCreated>();
         await GrantAsync(id);
 
@@ -260,6 +260,28 @@ public sealed class InspectionTests(ECaseApp app)
     }
 
     [Fact]
+    public async Task A_box_taken_back_leaves_the_copy_and_the_text_under_it_is_shown_again()
+    {
+        var file = await FileAsync(_given);
+        var id = await RequestAsync(file.File.Reference);
+        var box = await (await _given.ClerkHa.PostJsonAsync($"/api/inspections/{id}/redactions", new
+        {
+            documentId = file.DocumentA, documentVersion = 1, page = 1, x = 60.0, y = 692.0, width = 300.0, height = 26.0, reasonCode = "Other",
+        })).ReadAsync<RedactionCreated>();
+        await GrantAsync(id, new { wholeFile = false, documentIds = new[] { file.DocumentA } });
+        async Task<string> CopyText() =>
+            PdfText(await (await _citizen.GetAsync($"/api/citizen/inspections/{id}/documents/{file.DocumentA}/download")).Content.ReadAsByteArrayAsync());
+        Assert.DoesNotContain("Mustermann", await CopyText(), StringComparison.Ordinal);
+
+        await AssertProblemAsync(await _given.ClerkOa.DeleteAsync($"/api/inspections/{id}/redactions/{box.RedactionId}"), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await _citizen.DeleteAsync($"/api/inspections/{id}/redactions/{box.RedactionId}"), HttpStatusCode.Forbidden);
+        await AssertProblemAsync(await _given.ClerkHa.DeleteAsync($"/api/inspections/{id}/redactions/{Guid.NewGuid()}"), HttpStatusCode.NotFound, "redaction-unknown");
+        Assert.Equal(HttpStatusCode.OK, (await _given.ClerkHa.DeleteAsync($"/api/inspections/{id}/redactions/{box.RedactionId}")).StatusCode);
+        Assert.Empty((await (await _given.ClerkHa.GetAsync($"/api/inspections/{id}")).ReadAsync<InspectionDetails>()).Redactions);
+        Assert.Contains("Mustermann", await CopyText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task After_withdrawal_every_document_route_answers_404_and_the_status_says_why()
     {
         var file = await FileAsync(_given);
@@ -304,7 +326,7 @@ public sealed class InspectionTests(ECaseApp app)
         await AssertProblemAsync(await _given.ClerkOa.PostJsonAsync($"/api/inspections/{id}/grant", new { wholeFile = true, expiresOn = Today.AddDays(3) }), HttpStatusCode.NotFound);
         await AssertProblemAsync(await _given.ClerkOa.PostJsonAsync($"/api/inspections/{id}/redactions", new
         {
-            documentId = file.DocumentA, version = 1, page = 1, x = 1, y = 1, width = 10, height = 10, wholePage = false, reasonCode = "Other",
+            documentId = file.DocumentA, documentVersion = 1, page = 1, x = 1, y = 1, width = 10, height = 10, wholePage = false, reasonCode = "Other",
         }), HttpStatusCode.NotFound);
         Assert.Equal(InspectionStatus.Requested, (await (await _citizen.GetAsync($"/api/citizen/inspections/{id}")).ReadAsync<InspectionSummary>()).Status);
         Assert.Equal(HttpStatusCode.OK, (await _given.Registrar.GetAsync($"/api/inspections/{id}")).StatusCode); // registrars see every org unit
@@ -334,14 +356,14 @@ public sealed class InspectionTests(ECaseApp app)
         await Refused("grant", new { wholeFile = true }, HttpStatusCode.BadRequest);
         await Refused("grant-in-part", new { wholeFile = true, expiresOn = Today.AddDays(1), reasonCode = "Other" }, HttpStatusCode.BadRequest, "inspection-justification-required");
         await Refused("refuse", new { reasonCode = "Laune", justification = "x" }, HttpStatusCode.BadRequest);
-        await Refused("redactions", new { documentId = file.DocumentA, version = 1, page = 3, x = 1, y = 1, width = 10, height = 10, reasonCode = "Other" },
+        await Refused("redactions", new { documentId = file.DocumentA, documentVersion = 1, page = 3, x = 1, y = 1, width = 10, height = 10, reasonCode = "Other" },
             HttpStatusCode.BadRequest, "redaction-page-invalid");
-        await Refused("redactions", new { documentId = file.DocumentA, version = 1, page = 1, x = 1, y = 1, width = -10, height = 10, reasonCode = "Other" },
+        await Refused("redactions", new { documentId = file.DocumentA, documentVersion = 1, page = 1, x = 1, y = 1, width = -10, height = 10, reasonCode = "Other" },
             HttpStatusCode.BadRequest, "redaction-area-invalid");
-        await Refused("redactions", new { documentId = file.DocumentA, version = 1, page = 1, x = 1, y = 1, width = 1e9, height = 10, reasonCode = "Other" },
+        await Refused("redactions", new { documentId = file.DocumentA, documentVersion = 1, page = 1, x = 1, y = 1, width = 1e9, height = 10, reasonCode = "Other" },
             HttpStatusCode.BadRequest, "redaction-area-invalid");
-        await Refused("redactions", new { documentId = file.DocumentA, version = 7, page = 1, x = 1, y = 1, width = 10, height = 10, reasonCode = "Other" }, HttpStatusCode.NotFound);
-        await Refused("redactions", new { documentId = file.DocumentA, version = 1, page = 1, x = 1, y = 1, width = 10, height = 10 }, HttpStatusCode.BadRequest);
+        await Refused("redactions", new { documentId = file.DocumentA, documentVersion = 7, page = 1, x = 1, y = 1, width = 10, height = 10, reasonCode = "Other" }, HttpStatusCode.NotFound);
+        await Refused("redactions", new { documentId = file.DocumentA, documentVersion = 1, page = 1, x = 1, y = 1, width = 10, height = 10 }, HttpStatusCode.BadRequest);
         Assert.Equal(before, await app.EventCountAsync());
 
         await GrantAsync(id, download: false);

@@ -110,7 +110,11 @@ function renderRequest() {
     el('td', {}, String(x.version)),
     el('td', {}, String(x.page)),
     el('td', {}, x.wholePage ? 'ganze Seite' : `x ${round(x.x)}, y ${round(x.y)}, ${round(x.width)} × ${round(x.height)}`),
-    el('td', {}, redactionTexts[x.reasonCode] ?? x.reasonCode))));
+    el('td', {}, redactionTexts[x.reasonCode] ?? x.reasonCode),
+    el('td', {}, el('button', {
+      type: 'button', 'aria-label': `Schwärzung auf Seite ${x.page} von ${titleOf(x.documentId)} entfernen`,
+      onclick: e => busy(say, e.currentTarget, () => removeRedaction(x)),
+    }, 'Entfernen')))));
   $('#schwaerzungen').hidden = redactions.length === 0;
 }
 
@@ -232,7 +236,7 @@ async function saveRedaction() {
   const box = whole ? { x: 0, y: 0, ...pageSize() } : readFields();
   if (!box) throw new Error('Bitte ziehen Sie zuerst ein Rechteck auf der Seite oder geben Sie den Bereich ein.');
   const body = {
-    documentId: doc.documentId, version: doc.version, page: state.page,
+    documentId: doc.documentId, documentVersion: doc.version, page: state.page,
     x: box.x, y: box.y, width: box.width, height: box.height, wholePage: whole, reasonCode: $('#box-grund').value,
   };
   await call(`/inspections/${state.inspection.id}/redactions`, { method: 'POST', body });
@@ -241,6 +245,14 @@ async function saveRedaction() {
   clearFields();
   drawBoxes();
   say.ok(`Schwärzung gespeichert (Seite ${state.page}, ${redactionTexts[body.reasonCode]}).`);
+}
+
+async function removeRedaction(x) {
+  await call(`/inspections/${state.inspection.id}/redactions/${x.redactionId}`, { method: 'DELETE' });
+  state.inspection = await loadInspection(state.inspection.id);
+  renderRequest();
+  if (state.document) drawBoxes();
+  say.ok(`Schwärzung auf Seite ${x.page} entfernt.`);
 }
 
 async function decide(action) {
