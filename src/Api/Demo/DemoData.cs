@@ -6,11 +6,13 @@ using ECase.Application.Content;
 using ECase.Application.FilePlans;
 using ECase.Application.Disposal;
 using ECase.Application.Files;
+using ECase.Application.Inspections;
 using ECase.Application.Security;
 using ECase.Application.Submissions;
 using ECase.Domain.Cases;
 using ECase.Domain.Common;
 using ECase.Domain.FilePlans;
+using ECase.Domain.Inspections;
 using ECase.Projections.FilePlans;
 using Marten;
 using Wolverine;
@@ -64,7 +66,14 @@ public static class DemoData
         await bus.InvokeAsync<CommandResult>(new CloseCase(altCase.Id, null, ha), ct);
         await bus.InvokeAsync<CommandResult>(new CloseFile(alt.Id, null, ha), ct);
         await bus.InvokeAsync<CommandResult>(new OverrideRetention(alt.Id, null, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1), "Altbestand: Frist nach altem Recht abgelaufen", registrar), ct);
-        logger.LogInformation("Demo data seeded: 3 plan units, 4 files ({Reference}, …; {Due} is due for disposal), 5 cases, 4 documents", bau.Reference, alt.Reference);
+
+        // A neighbour asks to inspect the building file: the clerk of HA decides it on /portal/sachbearbeitung.html.
+        await bus.InvokeAsync<InspectionCreated>(new RequestInspection(
+            Guid.CreateVersion7(), bau.Reference, "Ich bin Eigentümer des Nachbargrundstücks Lindenstraße 14 und am Verfahren beteiligt.", LegalBasis.Participant,
+            User("citizen")), ct);
+        logger.LogInformation(
+            "Demo data seeded: 3 plan units, 4 files ({Reference}, …; {Due} is due for disposal), 5 cases, 4 documents, 1 open inspection request",
+            bau.Reference, alt.Reference);
     }
 
     private static async Task SubmitAsync(
