@@ -74,8 +74,8 @@ public static class CitizenInspectionEndpoints
             return mine.Select(InspectionSummary.Of).ToList();
         }).WithName("ListMyInspections");
 
-        citizen.MapGet("/inspections/{id:guid}", async (Guid id, ClaimsPrincipal principal, IQuerySession session, CancellationToken ct) =>
-            InspectionSummary.Of(await MineAsync(session, id, CurrentUser.From(principal), ct))).WithName("GetMyInspection");
+        citizen.MapGet("/inspections/{id:guid}", async (Guid id, ClaimsPrincipal principal, IQuerySession session, InspectionViewCache views, CancellationToken ct) =>
+            InspectionSummary.Of(await MineAsync(session, views, id, CurrentUser.From(principal), ct))).WithName("GetMyInspection");
 
         citizen.MapPost("/inspections/{id:guid}/withdraw", async (Guid id, WithdrawBody? body, ClaimsPrincipal principal, IMessageBus bus, CancellationToken ct) =>
             CommandResults.Ok(await bus.InvokeAsync<CommandResult>(new WithdrawInspection(id, body?.Reason, CurrentUser.From(principal)), ct)))
@@ -87,24 +87,25 @@ public static class CitizenInspectionEndpoints
         citizen.MapGet("/access-history", AccessHistoryAsync).WithName("MyAccessHistory");
     }
 
-    private static async Task<InspectionView> MineAsync(IQuerySession session, Guid id, CurrentUser user, CancellationToken ct)
+    private static async Task<InspectionView> MineAsync(IQuerySession session, InspectionViewCache views, Guid id, CurrentUser user, CancellationToken ct)
     {
-        var view = await session.LoadAsync<InspectionView>(id, ct);
+        var view = await views.LoadAsync(session, id, ct);
         return view is not null && view.CitizenId == user.Id ? view : throw new NotFoundException("inspection");
     }
 
     /// <summary>The citizen's own request, granted and open today; anything else is 404 for every document route.</summary>
-    private static async Task<InspectionView> OpenAsync(IQuerySession session, Guid id, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    private static async Task<InspectionView> OpenAsync(
+        IQuerySession session, InspectionViewCache views, Guid id, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
-        var view = await MineAsync(session, id, user, ct);
+        var view = await MineAsync(session, views, id, user, ct);
         return view.IsOpenOn(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) ? view : throw new RejectedException(InspectionRejections.NotOpen);
     }
 
     /// <summary>One query (the view), then page counts from the derived files, memoised per content.</summary>
     private static async Task<IReadOnlyList<GrantedDocument>> ListDocumentsAsync(
-        Guid id, ClaimsPrincipal principal, IQuerySession session, InspectionCopies copies, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal principal, IQuerySession session, InspectionViewCache views, InspectionCopies copies, TimeProvider clock, CancellationToken ct)
     {
-        var view = await OpenAsync(session, id, CurrentUser.From(principal), clock, ct);
+        var view = await OpenAsync(session, views, id, CurrentUser.From(principal), clock, ct);
         var result = new List<GrantedDocument>(view.Documents.Count);
         foreach (var d in view.Documents)
         {
@@ -138,11 +139,11 @@ public static class CitizenInspectionEndpoints
     }
 
     private static async Task<IResult> ViewPageAsync(
-        Guid id, Guid documentId, int page, ClaimsPrincipal principal, IQuerySession session, InspectionCopies copies, IMessageBus bus,
+        Guid id, Guid documentId, int page, ClaimsPrincipal principal, IQuerySession session, InspectionViewCache views, InspectionCopies copies, IMessageBus bus,
         TimeProvider clock, HttpResponse response, CancellationToken ct)
     {
         var user = CurrentUser.From(principal);
-        var view = await OpenAsync(session, id, user, clock, ct);
+        var view = await OpenAsync(session, views, id, user, clock, ct);
         var d = Granted(view, documentId);
         var (source, copy) = await CopyAsync(session, copies, view, d, ct);
         if (page < 1 || page > source.Pages.Count) throw new NotFoundException("page");
@@ -153,11 +154,11 @@ public static class CitizenInspectionEndpoints
     }
 
     private static async Task<IResult> DownloadAsync(
-        Guid id, Guid documentId, ClaimsPrincipal principal, IQuerySession session, InspectionCopies copies, IMessageBus bus,
+        Guid id, Guid documentId, ClaimsPrincipal principal, IQuerySession session, InspectionViewCache views, InspectionCopies copies, IMessageBus bus,
         TimeProvider clock, HttpResponse response, CancellationToken ct)
     {
         var user = CurrentUser.From(principal);
-        var view = await OpenAsync(session, id, user, clock, ct);
+        var view = await OpenAsync(session, views, id, user, clock, ct);
         var d = Granted(view, documentId);
         if (!view.DownloadAllowed) throw new RejectedException(InspectionRejections.DownloadNotAllowed);
         var (_, copy) = await CopyAsync(session, copies, view, d, ct);

@@ -54,6 +54,8 @@ public static class PersistenceSetup
         services.AddSingleton<IRedactedCopies, Pdf.RedactedCopyWriter>();
         services.Configure<InspectionOptions>(config.GetSection(InspectionOptions.Section));
         services.AddSingleton<InspectionCopies>();
+        var inspectionViews = new InspectionViewCache();
+        services.AddSingleton(inspectionViews);
         services.AddSingleton<InspectionExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<InspectionExpiry>());
         services.AddSingleton<Xdomea.ITransferPackageBuilder, Xdomea.TransferPackageBuilder>();
@@ -66,6 +68,7 @@ public static class PersistenceSetup
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 opts.Events.StreamIdentity = StreamIdentity.AsGuid;
                 opts.AddECaseProjections();
+                opts.Listeners.Add(new InspectionViewInvalidation(inspectionViews));
                 opts.Schema.For<Sender>();
                 opts.Schema.For<ExportJob>().Index(x => x.ProcessId);
                 opts.Storage.ExtendedSchemaObjects.Add(ReferenceCounters(schema));
