@@ -28,7 +28,7 @@ public static class SearchProfile
             var work = broad.Select(q => (Fq: SearchService.Parse(q.Lucene),
                 Docs: s.Search(new FilteredQuery(SearchService.Parse(q.Lucene), filter), 20).ScoreDocs.Select(d => d.Doc).ToArray())).ToArray();
             var hits = work.Sum(w => w.Docs.Length) * repeat;
-            double PerHit(Action<Query, int> step)
+            double PerHit<T>(Func<Query, int, T> step)
             {
                 foreach (var w in work) foreach (var d in w.Docs) step(w.Fq, d);
                 var t0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -44,11 +44,18 @@ public static class SearchProfile
                 var leaf = s.IndexReader.Leaves[ReaderUtil.SubIndex(d, s.IndexReader.Leaves)];
                 var bytes = new Lucene.Net.Util.BytesRef();
                 leaf.AtomicReader.GetBinaryDocValues(SearchFields.Hit)?.Get(d - leaf.DocBase, bytes);
-                IndexEntry.FromHitValue(bytes);
+                return IndexEntry.FromHitValue(bytes);
             });
             var snippet = PerHit((q, d) => SearchService.PageSnippetsOf(s, q, [d]));
+            var pagesOnly = PerHit((_, d) =>
+            {
+                var leaf = s.IndexReader.Leaves[ReaderUtil.SubIndex(d, s.IndexReader.Leaves)];
+                var bytes = new Lucene.Net.Util.BytesRef();
+                leaf.AtomicReader.GetBinaryDocValues(SearchFields.Pages)?.Get(d - leaf.DocBase, bytes);
+                return System.Text.Encoding.UTF8.GetString(bytes.Bytes, bytes.Offset, bytes.Length);
+            });
             Console.WriteLine(string.Create(inv,
-                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values + JSON {hitValues:0.000}, whole stored doc {fullDoc:0.000}, page snippet alone (postings + stored pages) {snippet:0.000}"));
+                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values + JSON {hitValues:0.000}, whole stored doc {fullDoc:0.000}, page snippet alone (postings + page texts) {snippet:0.000}, reading and decoding all its page texts {pagesOnly:0.000}"));
             return 0;
         });
 

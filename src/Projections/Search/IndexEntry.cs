@@ -51,7 +51,7 @@ public sealed record IndexEntry
     public int Version { get; init; }
     public int TextVersion { get; init; }
 
-    /// <summary>Text per page (page n is at index n-1); stored in the index, not in the JSON.</summary>
+    /// <summary>Text per page (page n is at index n-1); kept in the index as <see cref="SearchFields.Pages"/>, not in the JSON.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> Pages { get; init; } = [];
 
@@ -71,13 +71,14 @@ public sealed record IndexEntry
 
     public string Status => FileClosed ? "closed" : "open";
 
-    /// <summary>Page text: stored, with offsets in the postings so snippets come from the postings of the query's
-    /// words (<see cref="PageSnippets"/>) instead of analysing every page of every hit again or reading term vectors.</summary>
+    /// <summary>Page text: with offsets in the postings so snippets come from the postings of the query's words
+    /// (<see cref="PageSnippets"/>) instead of analysing every page of every hit again or reading term vectors. Not
+    /// stored: the texts are in <see cref="SearchFields.Pages"/>.</summary>
     private static readonly FieldType TextWithOffsets = CreateTextType();
 
     private static FieldType CreateTextType()
     {
-        var type = new FieldType(TextField.TYPE_STORED)
+        var type = new FieldType(TextField.TYPE_NOT_STORED)
         {
             IndexOptions = Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS,
         };
@@ -100,6 +101,7 @@ public sealed record IndexEntry
         if (hit.Length <= MaxHitBytes) doc.Add(new BinaryDocValuesField(SearchFields.Hit, new BytesRef(hit)));
         if (CaseId is { } caseId) doc.Add(new StringField(SearchFields.CaseId, caseId.ToString(), Field.Store.NO));
         foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithOffsets));
+        if (Pages.Count > 0) doc.Add(new BinaryDocValuesField(SearchFields.Pages, new BytesRef(PageTexts.Encode(Pages))));
         if (Kind == EntryKind.PlanUnit) return doc;
 
         doc.Add(new StringField(SearchFields.Visible, "1", Field.Store.NO));
@@ -150,10 +152,11 @@ public sealed record IndexEntry
     public static IndexEntry? FromHitValue(BytesRef value) =>
         value.Length == 0 ? null : JsonSerializer.Deserialize<IndexEntry>(new ReadOnlySpan<byte>(value.Bytes, value.Offset, value.Length), Json);
 
-    public static IndexEntry FromDocument(LuceneDocument doc)
-    {
-        var entry = JsonSerializer.Deserialize<IndexEntry>(doc.Get(SearchFields.Entry), Json)
+    /// <summary>The entry of a stored document, with its page texts.</summary>
+    internal static IndexEntry FromDocument(LuceneDocument doc, PageTexts pages) => FromDocument(doc) with { Pages = pages.All() };
+
+    /// <summary>The entry of a stored document, without its page texts.</summary>
+    public static IndexEntry FromDocument(LuceneDocument doc) =>
+        JsonSerializer.Deserialize<IndexEntry>(doc.Get(SearchFields.Entry), Json)
             ?? throw new InvalidOperationException("an index document without its entry");
-        return entry with { Pages = doc.GetValues(SearchFields.Text) ?? [] };
-    }
 }

@@ -9,7 +9,7 @@ namespace ECase.Projections.Search;
 /// result page, each word of the query is looked up once per segment and its postings are advanced to those hits only,
 /// so nothing is analysed again and no term vectors are read. A phrase is marked only where its words stand as the
 /// phrase; a prefix or wildcard is expanded against the segment. The best passage lies within one page, which gives
-/// the page number; the page texts of a hit are read from the stored fields only when it has a match.
+/// the page number; the page texts of a hit are read (<see cref="PageTexts"/>) only when it has a match.
 /// </summary>
 internal sealed class PageSnippets
 {
@@ -21,8 +21,6 @@ internal sealed class PageSnippets
 
     /// <summary>How far the passage's ends move to reach a word boundary.</summary>
     private const int BoundaryScan = 20;
-
-    private static readonly ISet<string> TextOnly = new HashSet<string> { SearchFields.Text };
 
     private readonly List<BytesRef> _terms = [];
     private readonly List<(int[] Terms, int[] Positions)> _phrases = [];
@@ -111,10 +109,9 @@ internal sealed class PageSnippets
             for (var i = 0; i < local.Length; i++)
             {
                 if (spans[i] is not { Count: > 0 } found) continue;
-                var doc = local[i] + leaf.DocBase;
-                var pages = searcher.Doc(doc, TextOnly).GetValues(SearchFields.Text);
-                if (pages is null || pages.Length == 0) continue;
-                if (Passage(pages, found, preTag[0], postTag[0], encode) is { } passage) result[doc] = passage;
+                var pages = PageTexts.Of(leaf.AtomicReader, local[i]);
+                if (pages.Count == 0) continue;
+                if (Passage(pages, found, preTag[0], postTag[0], encode) is { } passage) result[local[i] + leaf.DocBase] = passage;
             }
         }
 
@@ -232,14 +229,14 @@ internal sealed class PageSnippets
 
     /// <summary>The best passage: the window within one page holding the most different parts of the query, then the
     /// most matches; the earliest of equals.</summary>
-    private static (int Page, string Snippet)? Passage(string[] pages, List<Span> spans, string pre, string post, Func<string, string> encode)
+    private static (int Page, string Snippet)? Passage(PageTexts pages, List<Span> spans, string pre, string post, Func<string, string> encode)
     {
         spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
-        var starts = new int[pages.Length];
-        for (int p = 0, offset = 0; p < pages.Length; p++)
+        var starts = new int[pages.Count];
+        for (int p = 0, offset = 0; p < pages.Count; p++)
         {
             starts[p] = offset;
-            offset += pages[p].Length + 1; // offsets run on over the values, one apart (offset gap)
+            offset += pages.Length(p) + 1; // offsets run on over the values, one apart (offset gap)
         }
 
         int PageOf(int offset)
@@ -254,11 +251,11 @@ internal sealed class PageSnippets
         for (var a = 0; a < spans.Count; a++)
         {
             var page = PageOf(spans[a].Start);
-            if (page < 0 || spans[a].End > starts[page] + pages[page].Length) continue;
+            if (page < 0 || spans[a].End > starts[page] + pages.Length(page)) continue;
             var limit = spans[a].Start - Margin + SnippetLength;
             var parts = new HashSet<int>();
             var count = 0;
-            for (var b = a; b < spans.Count && spans[b].End <= limit && spans[b].End <= starts[page] + pages[page].Length; b++)
+            for (var b = a; b < spans.Count && spans[b].End <= limit && spans[b].End <= starts[page] + pages.Length(page); b++)
             {
                 parts.Add(spans[b].Part);
                 count++;
@@ -274,7 +271,7 @@ internal sealed class PageSnippets
 
         if (best < 0) return null;
         var pageIndex = PageOf(spans[best].Start);
-        var text = pages[pageIndex];
+        var text = pages.Page(pageIndex);
         var baseOffset = starts[pageIndex];
         var from = Math.Max(0, spans[best].Start - baseOffset - Margin);
         var to = Math.Min(text.Length, from + SnippetLength);

@@ -33,6 +33,10 @@ public static class SearchFields
     /// stored page texts, which only the snippet reads.</summary>
     public const string Hit = "hit";
 
+    /// <summary>The page texts, uncompressed in binary doc values (<see cref="PageTexts"/>): read by the snippet of a hit
+    /// and when an entry is read back; the searched field <see cref="Text"/> does not store them.</summary>
+    public const string Pages = "pages";
+
     public static readonly string[] Searched = [Title, Reference, Meta, Plan, Text];
 
     public static readonly IReadOnlyDictionary<string, float> Boosts = new Dictionary<string, float>

@@ -17,7 +17,7 @@ public sealed class SearchIndex : IDisposable
     private const string FormatKey = "ecase.format";
 
     /// <summary>Bumped when documents change shape; an index of another format is rebuilt at start-up.</summary>
-    public const string Format = "4";
+    public const string Format = "5";
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
@@ -85,7 +85,7 @@ public sealed class SearchIndex : IDisposable
         try
         {
             var top = searcher.Search(query, Math.Min(max, Math.Max(1, searcher.IndexReader.MaxDoc)));
-            return [.. top.ScoreDocs.Select(d => IndexEntry.FromDocument(searcher.Doc(d.Doc)))];
+            return [.. top.ScoreDocs.Select(d => IndexEntry.FromDocument(searcher.Doc(d.Doc), PageTexts.Of(searcher.IndexReader, d.Doc)))];
         }
         finally
         {
