@@ -74,6 +74,30 @@ public sealed class GermanSearchTests : IDisposable
         AssertFinds("\"Die Baugenehmigung wird erteilt\"", _letter);
     }
 
+    [Fact]
+    public void A_phrase_of_adjacent_words_matches_in_order_folded_and_stemmed_like_single_words()
+    {
+        var entry = _index.Document("Vermerk Vollziehung", [
+            "Die sofortige Vollziehung der Verfügung wird angeordnet. Antrag",
+            "Bescheid über die Straßenreinigung folgt.",
+        ]);
+        _index.Commit();
+
+        Assert.Contains($"{SearchFields.TextPairs}:sofortig vollziehung", SearchService.Parse("\"sofortige Vollziehung\"").ToString(), StringComparison.Ordinal);
+        AssertFinds("\"sofortige Vollziehung\"", entry);
+        AssertFinds("\"Sofortigen Vollziehungen\"", entry);
+        AssertFinds("\"sofortige Vollziehung Verfügung\"");
+        AssertFinds("\"Vollziehung sofortige\"");
+        AssertFinds("\"sofortige Vollziehung der Verfügung\"", entry);
+        AssertFinds("\"Geehrter Herr Mueller\"", _letter);
+        AssertFinds("\"Herr geehrter Müller\"");
+        AssertFinds("\"Strassenreinigung folgt\"", entry);
+        // the last word of page 1 and the first of page 2 are not a pair
+        AssertFinds("\"Antrag Bescheid\"");
+        // a compound part is not a word of a pair
+        AssertFinds("\"reinigung folgt\"");
+    }
+
     [Theory]
     [InlineData("Bauantr*")]
     [InlineData("Lindenstra*")]

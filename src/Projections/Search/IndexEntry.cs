@@ -86,6 +86,16 @@ public sealed record IndexEntry
         return type;
     }
 
+    /// <summary>Word pairs of the page text: positions (a phrase of three words is two pairs in a row), no offsets.</summary>
+    private static readonly FieldType PairsType = CreatePairsType();
+
+    private static FieldType CreatePairsType()
+    {
+        var type = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS };
+        type.Freeze();
+        return type;
+    }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public LuceneDocument ToDocument()
@@ -100,7 +110,12 @@ public sealed record IndexEntry
         var hit = JsonSerializer.SerializeToUtf8Bytes(HitSummary(), Json);
         if (hit.Length <= MaxHitBytes) doc.Add(new BinaryDocValuesField(SearchFields.Hit, new BytesRef(hit)));
         if (CaseId is { } caseId) doc.Add(new StringField(SearchFields.CaseId, caseId.ToString(), Field.Store.NO));
-        foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithOffsets));
+        foreach (var page in Pages)
+        {
+            doc.Add(new Field(SearchFields.Text, page, TextWithOffsets));
+            doc.Add(new Field(SearchFields.TextPairs, page, PairsType));
+        }
+
         if (Pages.Count > 0) doc.Add(new BinaryDocValuesField(SearchFields.Pages, new BytesRef(PageTexts.Encode(Pages))));
         if (Kind == EntryKind.PlanUnit) return doc;
 

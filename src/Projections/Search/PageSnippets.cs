@@ -63,8 +63,17 @@ internal sealed class PageSnippets
             case DisjunctionMaxQuery d:
                 foreach (var disjunct in d.Disjuncts) Collect(disjunct);
                 break;
+            case TermQuery t when t.Term.Field == SearchFields.TextPairs:
+                var (first, second) = WordPairs.Split(t.Term);
+                _phrases.Add(([TermIndex(new Term(SearchFields.Text, first)), TermIndex(new Term(SearchFields.Text, second))], [0, 1]));
+                break;
             case TermQuery t:
                 if (t.Term.Field == SearchFields.Text) TermIndex(t.Term);
+                break;
+            case PhraseQuery p when p.GetTerms() is [{ Field: SearchFields.TextPairs }, ..] pairs:
+                // pairs at consecutive positions: the words are the first of each pair and the second of the last
+                var words = pairs.Select(pair => WordPairs.Split(pair).First).Append(WordPairs.Split(pairs[^1]).Second);
+                _phrases.Add(([.. words.Select(w => TermIndex(new Term(SearchFields.Text, w)))], [.. Enumerable.Range(0, pairs.Length + 1)]));
                 break;
             case PhraseQuery p:
                 var terms = p.GetTerms();

@@ -19,6 +19,9 @@ public static class SearchFields
     public const string Plan = "plan";
     public const string Text = "text";
 
+    /// <summary>Adjacent word pairs of the page texts, for exact phrases (<see cref="WordPairs"/>); not searched directly.</summary>
+    public const string TextPairs = "text_pairs";
+
     // facets (sorted doc values) and sorting
     public const string FacetPlanUnit = "f_plan";
     public const string FacetYear = "f_year";

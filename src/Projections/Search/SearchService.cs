@@ -106,7 +106,7 @@ public sealed class SearchService
         try
         {
             // '/' starts a regular expression in Lucene's syntax; here it is part of reference numbers (0007/2026).
-            return parser.Parse(EscapeSlashes(text));
+            return WordPairs.Rewrite(parser.Parse(EscapeSlashes(text)));
         }
         catch (ParseException e)
         {
