@@ -159,6 +159,21 @@ public sealed class GermanSearchTests : IDisposable
         Assert.Contains("<mark>Lindenstraße</mark>", hit.Snippet, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Vermerk", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
+    [InlineData("Verm*", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
+    [InlineData("Vermerk Gewerbeanmeldung", "<mark>Vermerk</mark> <mark>Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("\"Vermerk Gewerbeanmeldung\"", "<mark>Vermerk</mark> <mark>Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("Vermerk~1", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
+    public void A_hit_without_the_words_on_its_pages_shows_its_title_marked(string query, string snippet)
+    {
+        var entry = _index.Document("Vermerk Gewerbeanmeldung & Co.", ["Die Bäckerei wurde geprüft."], orgUnit: "OA");
+        _index.Commit();
+        var hit = Assert.Single(_index.Search(query, TestIndex.ClerkOa).Hits, h => h.DocumentId == entry.DocumentId);
+        Assert.Null(hit.Page);
+        Assert.Equal(snippet, hit.Snippet);
+    }
+
     [Fact]
     public void Snippets_are_html_escaped()
     {

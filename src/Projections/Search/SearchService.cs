@@ -90,7 +90,8 @@ public sealed class SearchService
             var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
             var textQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : PageSnippets.For(userQuery);
             var snippets = textQuery?.Build(searcher, [.. docs.Select(d => d.Doc)], PreTags, PostTags, HtmlEncoder.EncodeText);
-            var hits = docs.Select(d => ToHit(searcher, d, userQuery, snippets)).ToList();
+            var titles = snippets is null ? null : TitleMarks.For(userQuery);
+            var hits = docs.Select(d => ToHit(searcher, d, userQuery, snippets, titles)).ToList();
             var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
                 .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
                     .Select(v => new FacetValue(v.Key, v.Value))]);
@@ -156,10 +157,10 @@ public sealed class SearchService
         return new CachingWrapperFilter(new QueryWrapperFilter(filter));
     });
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, Dictionary<int, (int Page, string Snippet)>? snippets)
+    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, Dictionary<int, (int Page, string Snippet)>? snippets, TitleMarks? titles)
     {
         var entry = HitEntry(searcher, scoreDoc.Doc);
-        var (page, snippet) = Snippet(scoreDoc.Doc, entry, query, snippets);
+        var (page, snippet) = Snippet(scoreDoc.Doc, entry, query, snippets, titles);
         return new SearchHit(
             entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
             entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
@@ -186,10 +187,11 @@ public sealed class SearchService
     }
 
     /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
-    private static (int? Page, string? Snippet) Snippet(int doc, IndexEntry entry, Query query, Dictionary<int, (int Page, string Snippet)>? snippets)
+    private static (int? Page, string? Snippet) Snippet(int doc, IndexEntry entry, Query query, Dictionary<int, (int Page, string Snippet)>? snippets, TitleMarks? titles)
     {
-        if (snippets is null) return (null, null);
+        if (snippets is null || titles is null) return (null, null);
         if (snippets.TryGetValue(doc, out var found) && found.Snippet.Trim() is { Length: > 0 } text) return (found.Page, text);
+        if (!titles.NeedsHighlighter) return (null, titles.Mark(QueryAnalyzer, entry.Title, PreTags[0], PostTags[0], HtmlEncoder.EncodeText));
         using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
         if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
         return (null, null);
