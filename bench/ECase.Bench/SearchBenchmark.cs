@@ -366,6 +366,7 @@ public static class SearchBenchmark
         foreach (var cls in SearchCorpus.Classes)
         {
             var set = queries.Where(q => q.Class == cls).ToArray();
+            var gc = GcUse.Start();
             var cpu = new CpuMeter(null);
             var (ticks, seconds) = Concurrent(o.Searchers, (_, k) => k < o.Queries, (client, k) =>
             {
@@ -373,6 +374,7 @@ public static class SearchBenchmark
                 if (r.Hits.Count > 20) throw new InvalidOperationException("more than a page of hits");
             }, TimeSpan.MaxValue, ct);
             results.Add(Report("ecase", cls, ticks, seconds, cpu.Stop()));
+            Console.WriteLine($"[ecase]   {gc.Describe(ticks.Count)}");
         }
 
         return results;
@@ -436,4 +438,23 @@ public static class SearchBenchmark
             return "?";
         }
     }
+}
+
+/// <summary>What the garbage collector did during a phase: bytes allocated per operation, collections, pause time.</summary>
+public sealed class GcUse
+{
+    private readonly long _allocated = GC.GetTotalAllocatedBytes();
+    private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+
+    private GcUse()
+    {
+    }
+
+    public static GcUse Start() => new();
+
+    public string Describe(int ops) => string.Create(CultureInfo.InvariantCulture,
+        $"gc: {(GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / Math.Max(1, ops):0} KB allocated per op; collections gen0/1/2 " +
+        $"{GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, " +
+        $"paused {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} ms");
 }

@@ -43,7 +43,7 @@ public sealed class SearchService
 
     private static readonly Analyzer QueryAnalyzer = GermanAnalysis.ForQuery();
 
-    private static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
+    internal static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
     private static readonly string[] FacetNames = ["planUnit", "year", "type", "status"];
 
     private static readonly string[] PreTags = ["<mark>"];
@@ -136,7 +136,7 @@ public sealed class SearchService
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    private Filter ScopeFilter(SearchScope scope) => _scopeFilters.GetOrAdd(scope, s =>
+    internal Filter ScopeFilter(SearchScope scope) => _scopeFilters.GetOrAdd(scope, s =>
     {
         var filter = new BooleanQuery { { new TermQuery(new Term(SearchFields.Visible, "1")), Occur.MUST } };
         var levels = new BooleanQuery();
