@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using ECase.Domain.Common;
 using Lucene.Net.Analysis;
 using Lucene.Net.Index;
@@ -279,6 +281,7 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
     private readonly int[] _selectedOrd = new int[fields.Length];
     private readonly int[][] _segmentCounts = new int[fields.Length][];
     private readonly int[] _ords = new int[fields.Length];
+    private FacetOrdinals? _packed;
 
     public int Total { get; private set; }
 
@@ -301,6 +304,7 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
             _selectedOrd[d] = selected[d] is not { } value ? -2 : values is null ? -3 : values.LookupTerm(new BytesRef(value)) is var ord and >= 0 ? ord : -3;
         }
 
+        _packed = FacetOrdinals.Of(context.AtomicReader, fields);
         inner.SetNextReader(context);
     }
 
@@ -309,9 +313,10 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
         var failures = 0;
         var failed = -1;
         var ords = _ords;
+        var packed = _packed;
         for (var d = 0; d < ords.Length; d++)
         {
-            var ord = ords[d] = _values[d] is { } values ? values.GetOrd(doc) : -1;
+            var ord = ords[d] = packed is not null ? packed.Ord(doc, d) : _values[d] is { } values ? values.GetOrd(doc) : -1;
             var selectedOrd = _selectedOrd[d];
             if (selectedOrd != -2 && ord != selectedOrd)
             {
@@ -353,6 +358,72 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
                 counts[ord] = 0;
             }
         }
+    }
+}
+
+/// <summary>
+/// The facet ordinals of every document of a segment packed into one integer (as many bits per facet as its number of
+/// values needs), computed once per segment and kept while the segment lives: counting a hit then reads one array
+/// element instead of asking the doc values of each facet. Null for a segment whose facets need more than 32 bits
+/// (thousands of plan units and years at once); the collector then reads the doc values.
+/// </summary>
+internal sealed class FacetOrdinals
+{
+    private static readonly ConditionalWeakTable<object, FacetOrdinals> Cache = new();
+
+    /// <summary>Stands for "does not fit" in the cache.</summary>
+    private static readonly FacetOrdinals None = new([], [], []);
+
+    private readonly int[] _packed;
+    private readonly int[] _shifts;
+    private readonly uint[] _masks;
+
+    private FacetOrdinals(int[] packed, int[] shifts, uint[] masks)
+    {
+        _packed = packed;
+        _shifts = shifts;
+        _masks = masks;
+    }
+
+    /// <summary>Ordinal of facet <paramref name="d"/> of a document of the segment (-1: none).</summary>
+    public int Ord(int doc, int d) => (int)(((uint)_packed[doc] >> _shifts[d]) & _masks[d]) - 1;
+
+    /// <summary>The packed ordinals of the facet fields (always the same fields) of a segment.</summary>
+    public static FacetOrdinals? Of(AtomicReader reader, string[] fields)
+    {
+        var ordinals = Cache.GetValue(reader.CoreCacheKey, _ => Build(reader, fields));
+        return ReferenceEquals(ordinals, None) ? null : ordinals;
+    }
+
+    private static FacetOrdinals Build(AtomicReader reader, string[] fields)
+    {
+        var values = fields.Select(reader.GetSortedDocValues).ToArray();
+        var shifts = new int[fields.Length];
+        var masks = new uint[fields.Length];
+        var shift = 0;
+        for (var d = 0; d < fields.Length; d++)
+        {
+            // ordinal + 1 (0: no value) takes up to ValueCount
+            var bits = values[d] is { ValueCount: > 0 } v ? 32 - BitOperations.LeadingZeroCount((uint)v.ValueCount) : 0;
+            if (shift + bits > 32) return None;
+            shifts[d] = bits == 0 ? 0 : shift;
+            masks[d] = bits == 0 ? 0 : (uint)((1UL << bits) - 1);
+            shift += bits;
+        }
+
+        var packed = new int[reader.MaxDoc];
+        for (var doc = 0; doc < packed.Length; doc++)
+        {
+            uint p = 0;
+            for (var d = 0; d < values.Length; d++)
+            {
+                if (values[d] is { } v) p |= (uint)(v.GetOrd(doc) + 1) << shifts[d];
+            }
+
+            packed[doc] = (int)p;
+        }
+
+        return new FacetOrdinals(packed, shifts, masks);
     }
 }
 
