@@ -175,6 +175,20 @@ public sealed class GermanSearchTests : IDisposable
     }
 
     [Fact]
+    public void A_snippet_deep_in_a_page_of_umlauts_and_emoji_comes_out_whole()
+    {
+        var before = string.Concat(Enumerable.Repeat("Größe 😀 Ärger ", 300));
+        var after = string.Concat(Enumerable.Repeat(" Straße 🏛️ Öl", 300));
+        var entry = _index.Document("Notiz", ["kurz", before + "Zielwort" + after]);
+        _index.Commit();
+        var hit = Assert.Single(_index.Search("Zielwort").Hits, h => h.DocumentId == entry.DocumentId);
+        Assert.Equal(2, hit.Page);
+        Assert.Contains("Ärger <mark>Zielwort</mark> Straße 🏛️ Öl", hit.Snippet, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uFFFD', hit.Snippet!);
+        Assert.InRange(hit.Snippet!.Length, 180, 260);
+    }
+
+    [Fact]
     public void Snippets_are_html_escaped()
     {
         var entry = _index.Document("Notiz", ["Firma <script>alert(1)</script> & Söhne beantragt Sondernutzung"]);

@@ -280,14 +280,25 @@ internal sealed class PageSnippets
 
         if (best < 0) return null;
         var pageIndex = PageOf(spans[best].Start);
-        var text = pages.Page(pageIndex);
+        var length = pages.Length(pageIndex);
         var baseOffset = starts[pageIndex];
         var from = Math.Max(0, spans[best].Start - baseOffset - Margin);
-        var to = Math.Min(text.Length, from + SnippetLength);
+        var to = Math.Min(length, from + SnippetLength);
         // near the end of the page, the passage takes in more of what precedes the match
         if (to - from < SnippetLength) from = Math.Max(0, to - SnippetLength);
-        from = BoundaryBefore(text, from);
-        to = BoundaryAfter(text, to);
+
+        // only the part of the page around the passage is decoded: its boundaries and the ends of the spans in it
+        var lo = Math.Max(0, from - BoundaryScan - 1);
+        var hi = Math.Min(length, to + BoundaryScan + 1);
+        foreach (var span in spans)
+        {
+            var (s, e) = (span.Start - baseOffset, span.End - baseOffset);
+            if (s >= lo && s < hi && e <= length) hi = Math.Max(hi, e);
+        }
+
+        var window = pages.Window(pageIndex, lo, hi);
+        from = BoundaryBefore(window, from);
+        to = BoundaryAfter(window, to);
 
         var sb = new System.Text.StringBuilder(to - from + 64);
         var at = from;
@@ -296,13 +307,13 @@ internal sealed class PageSnippets
             var s = spans[i].Start - baseOffset;
             var e = spans[i].End - baseOffset;
             if (s >= to) break;
-            if (s < at || e > text.Length) continue; // overlaps a marked span, or past the page
+            if (s < at || e > length) continue; // overlaps a marked span, or past the page
             if (e > to) to = e;
-            sb.Append(encode(text[at..s])).Append(pre).Append(encode(text[s..e])).Append(post);
+            sb.Append(encode(window.Substring(at, s))).Append(pre).Append(encode(window.Substring(s, e))).Append(post);
             at = e;
         }
 
-        sb.Append(encode(text[at..to]));
+        sb.Append(encode(window.Substring(at, to)));
         return (pageIndex + 1, sb.ToString());
     }
 
@@ -311,7 +322,7 @@ internal sealed class PageSnippets
 
     private static bool IsBoundary(char c) => char.IsWhiteSpace(c) || c is '.' or ',' or '!' or '?';
 
-    private static int BoundaryBefore(string text, int from)
+    private static int BoundaryBefore(PageTexts.Part text, int from)
     {
         for (var i = from; i > 0 && from - i <= BoundaryScan; i--)
         {
@@ -321,9 +332,9 @@ internal sealed class PageSnippets
         return from;
     }
 
-    private static int BoundaryAfter(string text, int to)
+    private static int BoundaryAfter(PageTexts.Part text, int to)
     {
-        for (var i = to; i < text.Length && i - to <= BoundaryScan; i++)
+        for (var i = to; i < text.End && i - to <= BoundaryScan; i++)
         {
             if (IsBoundary(text[i])) return i;
         }

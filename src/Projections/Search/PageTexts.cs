@@ -32,6 +32,46 @@ internal readonly struct PageTexts
 
     public string[] All() => [.. Enumerable.Range(0, Count).Select(Page)];
 
+    /// <summary>Characters <paramref name="from"/> to <paramref name="to"/> of page <paramref name="i"/>, decoded
+    /// alone (a character pair that straddles <paramref name="from"/> is taken whole).</summary>
+    public Part Window(int i, int from, int to)
+    {
+        var bytes = _bytes;
+        var b = _byteStarts[i];
+        var end = _byteStarts[i + 1];
+        var c = 0;
+        while (b < end)
+        {
+            var units = bytes[b] >= 0xF0 ? 2 : 1;
+            if (c + units > from) break;
+            c += units;
+            b += SequenceLength(bytes[b]);
+        }
+
+        var start = c;
+        var first = b;
+        while (b < end && c < to)
+        {
+            c += bytes[b] >= 0xF0 ? 2 : 1;
+            b += SequenceLength(bytes[b]);
+        }
+
+        return new Part(Encoding.UTF8.GetString(bytes, first, b - first), start);
+    }
+
+    /// <summary>Bytes of the UTF-8 sequence a lead byte starts (one in UTF-16 units, two from 0xF0).</summary>
+    private static int SequenceLength(byte lead) => lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+
+    /// <summary>Part of a page: its text and where it starts on the page; indexed and cut in page positions.</summary>
+    public readonly record struct Part(string Text, int Start)
+    {
+        public int End => Start + Text.Length;
+
+        public char this[int position] => Text[position - Start];
+
+        public string Substring(int from, int to) => Text[(from - Start)..(to - Start)];
+    }
+
     public static byte[] Encode(IReadOnlyList<string> pages)
     {
         var header = new List<byte>(4 + pages.Count * 6);
