@@ -119,6 +119,32 @@ public sealed class PermissionAndFacetTests : IDisposable
         Assert.Equal(kept.DocumentId, Assert.Single(_index.Search("Hundesteuer").Hits).DocumentId);
     }
 
+    [Theory]
+    [InlineData("Baulast")]
+    [InlineData("\"Baulast eingetragen\"")]
+    [InlineData("Baul*")]
+    public void A_scope_of_a_few_documents_among_many_and_one_of_most_are_both_kept_with_replaced_entries_counted_once(string query)
+    {
+        // 1 of 150 documents is HA's (the scope leads), 149 are OA's (the scope's bits are tested per posting)
+        var ha = _index.Document("Grundbuch", ["Die Baulast eingetragen."], orgUnit: "HA", plan: "32.10.05");
+        var oa = Enumerable.Range(0, 149).Select(i => _index.Document($"Vermerk {i}", ["Die Baulast eingetragen."], orgUnit: "OA", plan: "61.01.01")).ToList();
+        _index.Commit();
+        // replaced entries: their old documents are deleted, not yet merged away
+        foreach (var entry in oa.Take(20)) _index.Index.Put(entry with { Title = entry.Title + " neu" });
+        _index.Index.Put(ha with { Title = "Grundbuch neu" });
+        _index.Commit();
+
+        var clerkHa = _index.Search(query, TestIndex.ClerkHa);
+        Assert.Equal(1, clerkHa.Total);
+        Assert.Equal("Grundbuch neu", Assert.Single(clerkHa.Hits).Title);
+        Assert.Equal([("32.10.05", 1)], clerkHa.Facets["planUnit"].Select(f => (f.Value, f.Count)));
+
+        var clerkOa = _index.Search(query, TestIndex.ClerkOa);
+        Assert.Equal(149, clerkOa.Total);
+        Assert.Equal([("61.01.01", 149)], clerkOa.Facets["planUnit"].Select(f => (f.Value, f.Count)));
+        Assert.Equal(150, _index.Search(query, TestIndex.Registrar).Total);
+    }
+
     [Fact]
     public void Putting_an_entry_twice_keeps_one_document()
     {
