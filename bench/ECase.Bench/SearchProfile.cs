@@ -52,7 +52,7 @@ public static class SearchProfile
                 return System.Text.Encoding.UTF8.GetString(bytes.Bytes, bytes.Offset, bytes.Length);
             });
             Console.WriteLine(string.Create(inv,
-                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values + JSON {hitValues:0.000}, whole stored doc {fullDoc:0.000}, page snippet alone (postings + page texts) {snippet:0.000}, reading and decoding all its page texts {pagesOnly:0.000}"));
+                $"[profile] per hit (broad, {hits} hits) cpu ms: stored entry only {entryDoc:0.000}, + JSON {json:0.000}, hit summary from doc values, decoded {hitValues:0.000}, whole stored doc {fullDoc:0.000}, page snippet alone (postings + page texts) {snippet:0.000}, reading and decoding all its page texts {pagesOnly:0.000}"));
             return 0;
         });
 

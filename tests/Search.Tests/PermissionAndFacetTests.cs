@@ -146,6 +146,38 @@ public sealed class PermissionAndFacetTests : IDisposable
     }
 
     [Fact]
+    public void A_hit_shows_what_its_entry_says()
+    {
+        var entry = new IndexEntry
+        {
+            Id = IndexEntry.DocumentKey(Guid.NewGuid()),
+            Kind = EntryKind.Document,
+            FileId = Guid.NewGuid(),
+            CaseId = Guid.NewGuid(),
+            DocumentId = Guid.NewGuid(),
+            OrgUnit = "HA",
+            FileClosed = true,
+            Reference = "HA-32.10.05-0007/2026",
+            PlanCode = "32.10.05",
+            Title = "Schreiben „Müller“",
+            FileTitle = "Bauantrag Lindenstraße",
+            CaseTitle = "Nachforderung",
+            Date = new DateTimeOffset(2026, 3, 1, 9, 30, 0, TimeSpan.FromHours(1)),
+            Scanned = true,
+            Version = 3,
+            Pages = ["Die Baulast ist eingetragen."],
+        };
+        _index.Index.Put(entry);
+        _index.Commit();
+
+        var hit = Assert.Single(_index.Search("Baulast", status: "all").Hits);
+        Assert.Equal(
+            ("scan", entry.FileId, entry.CaseId, entry.DocumentId, "HA-32.10.05-0007/2026", "Schreiben „Müller“", "Bauantrag Lindenstraße", "Nachforderung", "32.10.05", "closed", entry.Date, (int?)3, (int?)1),
+            (hit.Type, hit.FileId, hit.CaseId, hit.DocumentId, hit.Reference, hit.Title, hit.FileTitle, hit.CaseTitle, hit.PlanUnit, hit.Status, hit.Date, hit.Version, hit.Page));
+        Assert.Equal(entry.Date.Offset, hit.Date.Offset);
+    }
+
+    [Fact]
     public void Putting_an_entry_twice_keeps_one_document()
     {
         var entry = _index.Document("Einmal", ["Parkausweis"]);

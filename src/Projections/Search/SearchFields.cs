@@ -32,8 +32,8 @@ public static class SearchFields
     /// <summary>The entry as JSON, to rebuild the document when a file is reclassified, renamed or closed.</summary>
     public const string Entry = "entry";
 
-    /// <summary>What a hit shows of its entry (compact JSON, binary doc values): read per hit without decompressing the
-    /// stored page texts, which only the snippet reads.</summary>
+    /// <summary>What a hit shows of its entry (a compact binary form in binary doc values): read per hit instead of the
+    /// stored entry.</summary>
     public const string Hit = "hit";
 
     /// <summary>The page texts, uncompressed in binary doc values (<see cref="PageTexts"/>): read by the snippet of a hit
