@@ -373,22 +373,18 @@ public static class SearchBenchmark
             var gc = GcUse.Start();
             var cpu = new CpuMeter(null);
             var perQuery = new System.Collections.Concurrent.ConcurrentQueue<(string Query, long Ticks)>();
-            var classStart = Stopwatch.GetTimestamp();
-            var timeline = new System.Collections.Concurrent.ConcurrentQueue<(double AtMs, double Ms)>();
             var (ticks, seconds) = Concurrent(o.Searchers, (_, k) => k < o.Queries, (client, k) =>
             {
                 var q = set[(client * 3 + k) % set.Length];
                 var t0 = Stopwatch.GetTimestamp();
                 var r = Run(q, ClerkScope);
                 perQuery.Enqueue((q.Lucene, Stopwatch.GetTimestamp() - t0));
-                timeline.Enqueue(((t0 - classStart) * 1000.0 / Stopwatch.Frequency, (Stopwatch.GetTimestamp() - t0) * 1000.0 / Stopwatch.Frequency));
                 if (r.Hits.Count > 20) throw new InvalidOperationException("more than a page of hits");
             }, TimeSpan.MaxValue, ct);
             results.Add(Report("ecase", cls, ticks, seconds, cpu.Stop()));
             Console.WriteLine($"[ecase]   {gc.Describe(ticks.Count)}");
             var slowest = perQuery.GroupBy(x => x.Query).Select(g => (Query: g.Key, Latency: Latency.Of([.. g.Select(x => x.Ticks)])))
                 .OrderByDescending(x => x.Latency.P99Ms).Take(3);
-            Console.WriteLine($"[ecase]   slowest at (ms into the class of {Stopwatch.GetElapsedTime(classStart).TotalMilliseconds:0}): {string.Join(", ", timeline.OrderByDescending(x => x.Ms).Take(12).Select(x => string.Create(inv, $"{x.AtMs:0}+{x.Ms:0}")))}");
             Console.WriteLine($"[ecase]   slowest: {string.Join("; ", slowest.Select(x => string.Create(inv, $"{x.Query} p50 {x.Latency.P50Ms:0.0} p99 {x.Latency.P99Ms:0.0} ms")))}");
         }
 
