@@ -135,7 +135,8 @@ internal sealed class PageSnippets
         if (terms is null || !terms.HasOffsets) return found;
 
         // (position, start, end) of each word per hit
-        var occurrences = new List<(int Position, int Start, int End)>?[_terms.Count, docs.Length];
+        var occurrences = new List<(int Position, int Start, int End)>?[_terms.Count][];
+        for (var t = 0; t < _terms.Count; t++) occurrences[t] = new List<(int Position, int Start, int End)>?[docs.Length];
         var termsEnum = terms.GetEnumerator();
         DocsAndPositionsEnum? postings = null;
         for (var t = 0; t < _terms.Count; t++)
@@ -143,7 +144,7 @@ internal sealed class PageSnippets
             if (!termsEnum.SeekExact(_terms[t])) continue;
             postings = termsEnum.DocsAndPositions(null, postings, DocsAndPositionsFlags.OFFSETS);
             if (postings is null) continue;
-            Read(postings, docs, (i, pos, start, end) => (occurrences[t, i] ??= []).Add((pos, start, end)));
+            Read(postings, docs, (i, pos, start, end) => (occurrences[t][i] ??= []).Add((pos, start, end)));
         }
 
         var inPhrase = new bool[_terms.Count];
@@ -163,7 +164,7 @@ internal sealed class PageSnippets
         {
             foreach (var t in singles)
             {
-                if (occurrences[t, i] is { } list)
+                if (occurrences[t][i] is { } list)
                 {
                     foreach (var o in list) (found[i] ??= []).Add(new Span(o.Start, o.End, t));
                 }
@@ -172,7 +173,7 @@ internal sealed class PageSnippets
             for (var p = 0; p < _phrases.Count; p++)
             {
                 var (phraseTerms, positions) = _phrases[p];
-                if (occurrences[phraseTerms[0], i] is not { } firsts) continue;
+                if (occurrences[phraseTerms[0]][i] is not { } firsts) continue;
                 foreach (var first in firsts)
                 {
                     var end = first.End;
@@ -180,8 +181,8 @@ internal sealed class PageSnippets
                     for (var k = 1; k < phraseTerms.Length && all; k++)
                     {
                         var want = first.Position + positions[k] - positions[0];
-                        var next = occurrences[phraseTerms[k], i]?.FindIndex(o => o.Position == want) ?? -1;
-                        if (next >= 0) end = Math.Max(end, occurrences[phraseTerms[k], i]![next].End);
+                        var next = occurrences[phraseTerms[k]][i]?.FindIndex(o => o.Position == want) ?? -1;
+                        if (next >= 0) end = Math.Max(end, occurrences[phraseTerms[k]][i]![next].End);
                         else all = false;
                     }
 
@@ -254,6 +255,7 @@ internal sealed class PageSnippets
             return p >= 0 ? p : ~p - 1;
         }
 
+        var parts = new HashSet<int>();
         var best = -1;
         var bestParts = 0;
         var bestCount = 0;
@@ -262,7 +264,7 @@ internal sealed class PageSnippets
             var page = PageOf(spans[a].Start);
             if (page < 0 || spans[a].End > starts[page] + pages.Length(page)) continue;
             var limit = spans[a].Start - Margin + SnippetLength;
-            var parts = new HashSet<int>();
+            parts.Clear();
             var count = 0;
             for (var b = a; b < spans.Count && spans[b].End <= limit && spans[b].End <= starts[page] + pages.Length(page); b++)
             {

@@ -101,11 +101,15 @@ public sealed class SearchService
         });
     }
 
+    /// <summary>A parser per thread: it is not thread-safe, but each parse starts afresh, and building one costs more than parsing.</summary>
+    [ThreadStatic]
+    private static GermanQueryParser? _parser;
+
     public static Query Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return new MatchAllDocsQuery();
         if (text.Length > 1000) throw new SearchQueryException("The query is longer than 1000 characters.");
-        var parser = new GermanQueryParser();
+        var parser = _parser ??= new GermanQueryParser();
         try
         {
             // '/' starts a regular expression in Lucene's syntax; here it is part of reference numbers (0007/2026).
