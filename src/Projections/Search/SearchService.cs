@@ -356,8 +356,13 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
             for (var ord = 0; ord < values.ValueCount; ord++)
             {
                 if (counts[ord] == 0) continue;
-                values.LookupOrd(ord, term);
-                var key = term.Utf8ToString();
+                var key = _packed?.Label(d, ord);
+                if (key is null)
+                {
+                    values.LookupOrd(ord, term);
+                    key = term.Utf8ToString();
+                }
+
                 _counts[d][key] = _counts[d].GetValueOrDefault(key) + counts[ord];
                 counts[ord] = 0;
             }
@@ -433,8 +438,8 @@ internal sealed class ScopeStrategy : FilteredQuery.FilterStrategy
 
 /// <summary>
 /// The facet ordinals of every document of a segment packed into one integer (as many bits per facet as its number of
-/// values needs), computed once per segment and kept while the segment lives: counting a hit then reads one array
-/// element instead of asking the doc values of each facet. Null for a segment whose facets need more than 32 bits
+/// values needs), and the value of each ordinal, computed once per segment and kept while the segment lives: counting
+/// a hit then reads one array element instead of asking the doc values of each facet. Null for a segment whose facets need more than 32 bits
 /// (thousands of plan units and years at once); the collector then reads the doc values.
 /// </summary>
 internal sealed class FacetOrdinals
@@ -442,18 +447,23 @@ internal sealed class FacetOrdinals
     private static readonly ConditionalWeakTable<object, FacetOrdinals> Cache = new();
 
     /// <summary>Stands for "does not fit" in the cache.</summary>
-    private static readonly FacetOrdinals None = new([], [], []);
+    private static readonly FacetOrdinals None = new([], [], [], []);
 
     private readonly int[] _packed;
     private readonly int[] _shifts;
     private readonly uint[] _masks;
+    private readonly string[][] _labels;
 
-    private FacetOrdinals(int[] packed, int[] shifts, uint[] masks)
+    private FacetOrdinals(int[] packed, int[] shifts, uint[] masks, string[][] labels)
     {
         _packed = packed;
         _shifts = shifts;
         _masks = masks;
+        _labels = labels;
     }
+
+    /// <summary>The value of ordinal <paramref name="ord"/> of facet <paramref name="d"/>.</summary>
+    public string Label(int d, int ord) => _labels[d][ord];
 
     /// <summary>Ordinal of facet <paramref name="d"/> of a document of the segment (-1: none).</summary>
     public int Ord(int doc, int d) => (int)(((uint)_packed[doc] >> _shifts[d]) & _masks[d]) - 1;
@@ -481,6 +491,15 @@ internal sealed class FacetOrdinals
             shift += bits;
         }
 
+        var labels = values.Select(v =>
+        {
+            var term = new BytesRef();
+            return v is null ? [] : Enumerable.Range(0, v.ValueCount).Select(ord =>
+            {
+                v.LookupOrd(ord, term);
+                return term.Utf8ToString();
+            }).ToArray();
+        }).ToArray();
         var packed = new int[reader.MaxDoc];
         for (var doc = 0; doc < packed.Length; doc++)
         {
@@ -493,7 +512,7 @@ internal sealed class FacetOrdinals
             packed[doc] = (int)p;
         }
 
-        return new FacetOrdinals(packed, shifts, masks);
+        return new FacetOrdinals(packed, shifts, masks, labels);
     }
 }
 
