@@ -163,7 +163,8 @@ public sealed class GermanSearchTests : IDisposable
     [InlineData("Vermerk", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
     [InlineData("Verm*", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
     [InlineData("Vermerk Gewerbeanmeldung", "<mark>Vermerk</mark> <mark>Gewerbeanmeldung</mark> &amp; Co.")]
-    [InlineData("\"Vermerk Gewerbeanmeldung\"", "<mark>Vermerk</mark> <mark>Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("\"Vermerk Gewerbeanmeldung\"", "<mark>Vermerk Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("Anmeldung", "Vermerk <mark>Gewerbeanmeldung</mark> &amp; Co.")]
     [InlineData("Vermerk~1", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
     public void A_hit_without_the_words_on_its_pages_shows_its_title_marked(string query, string snippet)
     {

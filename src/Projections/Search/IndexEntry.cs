@@ -71,9 +71,9 @@ public sealed record IndexEntry
 
     public string Status => FileClosed ? "closed" : "open";
 
-    /// <summary>Page text: with offsets in the postings so snippets come from the postings of the query's words
-    /// (<see cref="PageSnippets"/>) instead of analysing every page of every hit again or reading term vectors. Not
-    /// stored: the texts are in <see cref="SearchFields.Pages"/>.</summary>
+    /// <summary>Page texts and title: with offsets in the postings so snippets come from the postings of the query's
+    /// words (<see cref="PageSnippets"/>) instead of analysing every page or title of every hit again or reading term
+    /// vectors. Not stored: the texts are in <see cref="SearchFields.Pages"/>, the title in <see cref="SearchFields.Hit"/>.</summary>
     private static readonly FieldType TextWithOffsets = CreateTextType();
 
     private static FieldType CreateTextType()
@@ -122,7 +122,7 @@ public sealed record IndexEntry
         doc.Add(new StringField(SearchFields.OrgUnit, OrgUnit, Field.Store.NO));
         doc.Add(new StringField(SearchFields.Confidentiality, ((int)Confidentiality).ToString(CultureInfo.InvariantCulture), Field.Store.NO));
 
-        doc.Add(new TextField(SearchFields.Title, Title, Field.Store.NO));
+        doc.Add(new Field(SearchFields.Title, Title, TextWithOffsets));
         foreach (var reference in PreviousReferences.Prepend(Reference).Where(r => r.Length > 0))
         {
             doc.Add(new TextField(SearchFields.Reference, reference, Field.Store.NO));

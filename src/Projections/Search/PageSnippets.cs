@@ -9,7 +9,8 @@ namespace ECase.Projections.Search;
 /// result page, each word of the query is looked up once per segment and its postings are advanced to those hits only,
 /// so nothing is analysed again and no term vectors are read. A phrase is marked only where its words stand as the
 /// phrase; a prefix or wildcard is expanded against the segment. The best passage lies within one page, which gives
-/// the page number; the page texts of a hit are read (<see cref="PageTexts"/>) only when it has a match.
+/// the page number; the page texts of a hit are read (<see cref="PageTexts"/>) only when it has a match. A hit
+/// without a match on its pages gets its title marked the same way (the title is indexed with offsets too).
 /// </summary>
 internal sealed class PageSnippets
 {
@@ -22,18 +23,24 @@ internal sealed class PageSnippets
     /// <summary>How far the passage's ends move to reach a word boundary.</summary>
     private const int BoundaryScan = 20;
 
+    private readonly string _field;
     private readonly List<BytesRef> _terms = [];
     private readonly List<(int[] Terms, int[] Positions)> _phrases = [];
     private readonly List<MultiTermQuery> _patterns = [];
 
-    private PageSnippets()
+    private PageSnippets(string field)
     {
+        _field = field;
     }
 
     /// <summary>The words, phrases and patterns of the query on the page texts; null if there are none.</summary>
-    public static PageSnippets? For(Query query)
+    public static PageSnippets? For(Query query) => For(query, SearchFields.Text);
+
+    /// <summary>The words, phrases and patterns of the query on a field indexed with offsets (the page texts or the
+    /// title); null if there are none.</summary>
+    public static PageSnippets? For(Query query, string field)
     {
-        var s = new PageSnippets();
+        var s = new PageSnippets(field);
         s.Collect(query);
         return s._terms.Count == 0 && s._patterns.Count == 0 ? null : s;
     }
@@ -63,21 +70,21 @@ internal sealed class PageSnippets
             case DisjunctionMaxQuery d:
                 foreach (var disjunct in d.Disjuncts) Collect(disjunct);
                 break;
-            case TermQuery t when t.Term.Field == SearchFields.TextPairs:
+            case TermQuery t when t.Term.Field == SearchFields.TextPairs && _field == SearchFields.Text:
                 var (first, second) = WordPairs.Split(t.Term);
                 _phrases.Add(([TermIndex(new Term(SearchFields.Text, first)), TermIndex(new Term(SearchFields.Text, second))], [0, 1]));
                 break;
             case TermQuery t:
-                if (t.Term.Field == SearchFields.Text) TermIndex(t.Term);
+                if (t.Term.Field == _field) TermIndex(t.Term);
                 break;
-            case PhraseQuery p when p.GetTerms() is [{ Field: SearchFields.TextPairs }, ..] pairs:
+            case PhraseQuery p when _field == SearchFields.Text && p.GetTerms() is [{ Field: SearchFields.TextPairs }, ..] pairs:
                 // pairs at consecutive positions: the words are the first of each pair and the second of the last
                 var words = pairs.Select(pair => WordPairs.Split(pair).First).Append(WordPairs.Split(pairs[^1]).Second);
                 _phrases.Add(([.. words.Select(w => TermIndex(new Term(SearchFields.Text, w)))], [.. Enumerable.Range(0, pairs.Length + 1)]));
                 break;
             case PhraseQuery p:
                 var terms = p.GetTerms();
-                if (terms.Length == 0 || terms[0].Field != SearchFields.Text) break;
+                if (terms.Length == 0 || terms[0].Field != _field) break;
                 if (terms.Length == 1 || p.Slop != 0)
                 {
                     foreach (var term in terms) TermIndex(term);
@@ -87,14 +94,14 @@ internal sealed class PageSnippets
                 _phrases.Add(([.. terms.Select(TermIndex)], p.GetPositions()));
                 break;
             case MultiTermQuery m:
-                if (m.Field == SearchFields.Text) _patterns.Add(m);
+                if (m.Field == _field) _patterns.Add(m);
                 break;
             case MultiPhraseQuery mp:
                 foreach (var array in mp.GetTermArrays())
                 {
                     foreach (var term in array)
                     {
-                        if (term.Field == SearchFields.Text) TermIndex(term);
+                        if (term.Field == _field) TermIndex(term);
                     }
                 }
 
@@ -127,11 +134,32 @@ internal sealed class PageSnippets
         return result;
     }
 
+    /// <summary>The titles of the given hits (by document number) with the query's words, phrases and patterns on the
+    /// title marked, where it has any; the title field holds offsets as the page texts do.</summary>
+    public Dictionary<int, string> BuildTitles(IndexSearcher searcher, IReadOnlyList<(int Doc, string Title)> hits, IReadOnlyList<string> preTag, IReadOnlyList<string> postTag, Func<string, string> encode)
+    {
+        var result = new Dictionary<int, string>();
+        var leaves = searcher.IndexReader.Leaves;
+        foreach (var group in hits.DistinctBy(h => h.Doc).GroupBy(h => ReaderUtil.SubIndex(h.Doc, leaves)))
+        {
+            var leaf = leaves[group.Key];
+            var local = group.OrderBy(h => h.Doc).ToArray();
+            var spans = Matches(leaf.AtomicReader, [.. local.Select(h => h.Doc - leaf.DocBase)]);
+            for (var i = 0; i < local.Length; i++)
+            {
+                if (spans[i] is not { Count: > 0 } found || local[i].Title.Length == 0) continue;
+                if (Passage(PageTexts.Of(local[i].Title), found, preTag[0], postTag[0], encode) is { } passage) result[local[i].Doc] = passage.Snippet;
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Per hit (segment-local, ascending), the spans of the query's words and phrases in its page texts.</summary>
     private List<Span>?[] Matches(AtomicReader reader, int[] docs)
     {
         var found = new List<Span>?[docs.Length];
-        var terms = reader.GetTerms(SearchFields.Text);
+        var terms = reader.GetTerms(_field);
         if (terms is null || !terms.HasOffsets) return found;
 
         // (position, start, end) of each word per hit

@@ -91,6 +91,9 @@ internal readonly struct PageTexts
         return bytes;
     }
 
+    /// <summary>One text as a single page.</summary>
+    public static PageTexts Of(string text) => Decode(new BytesRef(Encode([text])));
+
     /// <summary>The pages of document <paramref name="doc"/> (segment-local) of a segment; none if it has no value.</summary>
     public static PageTexts Of(AtomicReader reader, int doc)
     {

@@ -17,7 +17,7 @@ public sealed class SearchIndex : IDisposable
     private const string FormatKey = "ecase.format";
 
     /// <summary>Bumped when documents change shape; an index of another format is rebuilt at start-up.</summary>
-    public const string Format = "7";
+    public const string Format = "8";
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;

@@ -7,7 +7,6 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Highlight;
 using Lucene.Net.Util;
 
 namespace ECase.Projections.Search;
@@ -50,7 +49,7 @@ public sealed class SearchService
 
     private static readonly string[] PreTags = ["<mark>"];
     private static readonly string[] PostTags = ["</mark>"];
-    private static readonly IEncoder HtmlEncoder = new MinimalHtmlEncoder();
+    private static readonly MinimalHtmlEncoder HtmlEncoder = new();
 
     /// <summary>A hit needs only its entry (JSON) from the stored fields; the page texts are read once, by the snippet.</summary>
     private static readonly ISet<string> EntryOnly = new HashSet<string> { SearchFields.Entry };
@@ -90,10 +89,9 @@ public sealed class SearchService
             }
 
             var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
-            var textQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : PageSnippets.For(userQuery);
-            var snippets = textQuery?.Build(searcher, [.. docs.Select(d => d.Doc)], PreTags, PostTags, HtmlEncoder.EncodeText);
-            var titles = snippets is null ? null : TitleMarks.For(userQuery);
-            var hits = docs.Select(d => ToHit(searcher, d, userQuery, snippets, titles)).ToList();
+            var entries = docs.Select(d => HitEntry(searcher, d.Doc)).ToArray();
+            var snippets = Snippets(searcher, userQuery, docs, entries);
+            var hits = docs.Select((d, i) => ToHit(d, entries[i], snippets.GetValueOrDefault(d.Doc))).ToList();
             var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
                 .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
                     .Select(v => new FacetValue(v.Key, v.Value))]);
@@ -163,14 +161,29 @@ public sealed class SearchService
         return new BitSetCachingFilter(new QueryWrapperFilter(filter));
     });
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, Dictionary<int, (int Page, string Snippet)>? snippets, TitleMarks? titles)
+    private static SearchHit ToHit(ScoreDoc scoreDoc, IndexEntry entry, (int? Page, string? Snippet) snippet) => new(
+        entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
+        entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, snippet.Page, snippet.Snippet,
+        float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+
+    /// <summary>Per hit, the best passage of its page texts with the page number, else its title with the query's
+    /// words marked (no page); none if the query has nothing on the page texts.</summary>
+    private static Dictionary<int, (int? Page, string? Snippet)> Snippets(IndexSearcher searcher, Query query, ScoreDoc[] docs, IndexEntry[] entries)
     {
-        var entry = HitEntry(searcher, scoreDoc.Doc);
-        var (page, snippet) = Snippet(scoreDoc.Doc, entry, query, snippets, titles);
-        return new SearchHit(
-            entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
-            entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
-            float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+        var result = new Dictionary<int, (int? Page, string? Snippet)>();
+        if (docs.Length == 0 || query is MatchAllDocsQuery || PageSnippets.For(query) is not { } pages) return result;
+        foreach (var (doc, (page, snippet)) in pages.Build(searcher, [.. docs.Select(d => d.Doc)], PreTags, PostTags, HtmlEncoder.EncodeText))
+        {
+            if (snippet.Trim() is { Length: > 0 } text) result[doc] = (page, text);
+        }
+
+        var untitled = docs.Select((d, i) => (d.Doc, entries[i].Title)).Where(h => !result.ContainsKey(h.Doc)).ToList();
+        if (untitled.Count > 0 && PageSnippets.For(query, SearchFields.Title) is { } titles)
+        {
+            foreach (var (doc, snippet) in titles.BuildTitles(searcher, untitled, PreTags, PostTags, HtmlEncoder.EncodeText)) result[doc] = (null, snippet);
+        }
+
+        return result;
     }
 
     /// <summary>The snippets of the page texts of the given hits (by document number), as a search makes them.</summary>
@@ -190,27 +203,6 @@ public sealed class SearchService
         }
 
         return IndexEntry.FromDocument(searcher.Doc(doc, EntryOnly));
-    }
-
-    /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
-    private static (int? Page, string? Snippet) Snippet(int doc, IndexEntry entry, Query query, Dictionary<int, (int Page, string Snippet)>? snippets, TitleMarks? titles)
-    {
-        if (snippets is null || titles is null) return (null, null);
-        if (snippets.TryGetValue(doc, out var found) && found.Snippet.Trim() is { Length: > 0 } text) return (found.Page, text);
-        if (!titles.NeedsHighlighter) return (null, titles.Mark(QueryAnalyzer, entry.Title, PreTags[0], PostTags[0], HtmlEncoder.EncodeText));
-        using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
-        if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
-        return (null, null);
-    }
-
-    private static Highlighter Highlighter(Query query, string field)
-    {
-        var scorer = new QueryScorer(query, field);
-        return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new MinimalHtmlEncoder(), scorer)
-        {
-            TextFragmenter = new SimpleSpanFragmenter(scorer, 200),
-            MaxDocCharsToAnalyze = 100_000,
-        };
     }
 
     /// <summary>Query syntax of Lucene over the searched fields; AND between words; prefix and wildcard terms folded like indexed words.</summary>
@@ -257,7 +249,7 @@ public sealed class SearchService
     }
 
     /// <summary>Escapes what HTML needs escaped and leaves umlauts as they are (JSON carries them fine).</summary>
-    private sealed class MinimalHtmlEncoder : IEncoder
+    private sealed class MinimalHtmlEncoder
     {
         public string EncodeText(string originalText) => originalText
             .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
