@@ -39,6 +39,9 @@ public sealed class SearchBenchOptions
 
     public HashSet<string> Phases { get; private set; } = new(["index", "query", "lag", "pg"], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>A folder that keeps the index after the run and supplies it to the next run of the same corpus (null: a temp folder, deleted).</summary>
+    public string? IndexDir { get; private set; }
+
     public string ConnectionString { get; private set; } =
         Environment.GetEnvironmentVariable("ECASE_PG") is { Length: > 0 } pg ? pg : BenchOptions.DefaultConnectionString;
 
@@ -60,6 +63,8 @@ public sealed class SearchBenchOptions
           --phases LIST      comma-separated subset of index,query,lag,pg (query needs index); add profile for
                              CPU per step of a search, one thread (diagnostic)
           --pg CONNSTR       PostgreSQL connection string (default $ECASE_PG or the project-local cluster)
+          --index DIR        keep the index in DIR and reuse it when it holds the same corpus (seed, docs) in the
+                             current index format; then the index phase is skipped (index_dps=nan)
         """;
 
     public static SearchBenchOptions Parse(IReadOnlyList<string> args)
@@ -94,6 +99,7 @@ public sealed class SearchBenchOptions
                 case "--lag-load": o.LagLoad = NextDouble(a, Next(), 0); break;
                 case "--lag-writers": o.LagWriters = NextInt(1); break;
                 case "--pg": o.ConnectionString = Next(); break;
+                case "--index": o.IndexDir = System.IO.Path.GetFullPath(Next()); break;
                 case "--api-dll": _ = Next(); break; // run.sh passes it to every benchmark
                 case "--phases":
                     o.Phases = new HashSet<string>(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
@@ -159,7 +165,7 @@ public static class SearchBenchmark
         var before = idle.Stop();
         Console.WriteLine(string.Create(inv, $"background load before the run: {before.MachineBusyCores:0.00}/{before.MachineCores:0} cores busy (postgres {before.PostgresCores ?? 0:0.00}); load average {LoadAverage()}"));
 
-        var dir = Names.TempDirectory("ecase-bench-search");
+        var dir = o.IndexDir ?? Names.TempDirectory("ecase-bench-search");
         double? indexDps = null;
         var results = new List<ClassResult>();
         SearchLagPhase.Result? lag = null;
@@ -168,14 +174,21 @@ public static class SearchBenchmark
         {
             if (o.Phases.Contains("index"))
             {
+                var kept = KeptIndex(o, dir);
                 using var index = new SearchIndex(System.IO.Path.Combine(dir, "index"));
-                indexDps = await IndexAsync(o, corpus, index, ct);
+                if (kept) Console.WriteLine($"[index] reusing the index in {index.Path} ({index.DocumentCount} documents, format {index.IndexFormat})");
+                else
+                {
+                    indexDps = await IndexAsync(o, corpus, index, ct);
+                    if (o.IndexDir is not null) System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "corpus"), CorpusKey(o));
+                }
+
                 var service = new SearchService();
                 if (o.Phases.Contains("query")) results.AddRange(Query(o, index, service, queries, ct));
                 if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30, corpus);
             }
 
-            Names.DeleteDirectory(dir);
+            if (o.IndexDir is null) Names.DeleteDirectory(dir);
             if (o.Phases.Contains("lag")) lag = await SearchLagPhase.RunAsync(o, ct);
             if (o.Phases.Contains("pg")) results.AddRange(await SearchPgPhase.RunAsync(o, corpus, queries, ct));
         }
@@ -193,7 +206,7 @@ public static class SearchBenchmark
         }
         finally
         {
-            Names.DeleteDirectory(dir);
+            if (o.IndexDir is null) Names.DeleteDirectory(dir);
         }
 
         string P(string engine, string cls, Func<Latency, double> f) =>
@@ -238,6 +251,29 @@ public static class SearchBenchmark
             $"lag_max_ms={(lag is null ? "nan" : lag.MaxMs.ToString("0.0", inv))}");
         Console.WriteLine(line);
         return failed ? 1 : 0;
+    }
+
+    private static string CorpusKey(SearchBenchOptions o) => string.Create(CultureInfo.InvariantCulture, $"seed={o.Seed} docs={o.Docs} format={SearchIndex.Format} compacted");
+
+    /// <summary>Whether <paramref name="dir"/> holds a finished index of this corpus in the current format; if it holds
+    /// another (its marker says so), that one is deleted. A folder with anything else in it is refused, never emptied.</summary>
+    private static bool KeptIndex(SearchBenchOptions o, string dir)
+    {
+        var marker = System.IO.Path.Combine(dir, "corpus");
+        var index = System.IO.Path.Combine(dir, "index");
+        if (System.IO.File.Exists(marker))
+        {
+            if (System.IO.File.ReadAllText(marker) == CorpusKey(o)) return true;
+            System.IO.File.Delete(marker);
+            Names.DeleteDirectory(index);
+        }
+        else if (System.IO.Directory.Exists(dir) && System.IO.Directory.EnumerateFileSystemEntries(dir).Any())
+        {
+            throw new InvalidOperationException($"--index {dir}: the folder is not empty and holds no benchmark index; choose another.");
+        }
+
+        System.IO.Directory.CreateDirectory(dir);
+        return false;
     }
 
     /// <summary>(1) Every document through <see cref="SearchIndex.Put"/>, committed every N; the corpus is generated on another thread.</summary>
@@ -293,6 +329,10 @@ public static class SearchBenchmark
         }
 
         await producer;
+        // as a rebuild ends (SearchIndexHost.RebuildAsync): one segment; its time counts as indexing
+        var compactStart = Stopwatch.GetTimestamp();
+        index.Compact();
+        var compactSeconds = Stopwatch.GetElapsedTime(compactStart).TotalSeconds;
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var use = cpu.Stop();
         var dps = n / seconds;
@@ -301,7 +341,7 @@ public static class SearchBenchmark
         double S(long ticks) => ticks / (double)Stopwatch.Frequency;
         Console.WriteLine(string.Create(inv,
             $"[index] docs={n} seconds={seconds:0.0} index_dps={dps:0} ({words / seconds / 1e6:0.00} M words/s, {chars / seconds / 1e6:0.0} M chars/s); " +
-            $"put {S(putTicks):0.0} s, commit {S(commitTicks):0.0} s (max {S(commitMax) * 1000:0} ms, every {o.CommitEvery}), corpus generation {S(generateTicks):0.0} s on its own thread (included); " +
+            $"put {S(putTicks):0.0} s, commit {S(commitTicks):0.0} s (max {S(commitMax) * 1000:0} ms, every {o.CommitEvery}), compact {compactSeconds:0.0} s, corpus generation {S(generateTicks):0.0} s on its own thread (included); " +
             $"index {size / 1e6:0} MB in {segments} segments; corpus {words / 1e6:0.0} M words, {chars / 1e6:0} M chars"));
         Console.WriteLine($"[index] {use.Describe(dps)}");
         return dps;
@@ -330,13 +370,22 @@ public static class SearchBenchmark
         foreach (var cls in SearchCorpus.Classes)
         {
             var set = queries.Where(q => q.Class == cls).ToArray();
+            var gc = GcUse.Start();
             var cpu = new CpuMeter(null);
+            var perQuery = new System.Collections.Concurrent.ConcurrentQueue<(string Query, long Ticks)>();
             var (ticks, seconds) = Concurrent(o.Searchers, (_, k) => k < o.Queries, (client, k) =>
             {
-                var r = Run(set[(client * 3 + k) % set.Length], ClerkScope);
+                var q = set[(client * 3 + k) % set.Length];
+                var t0 = Stopwatch.GetTimestamp();
+                var r = Run(q, ClerkScope);
+                perQuery.Enqueue((q.Lucene, Stopwatch.GetTimestamp() - t0));
                 if (r.Hits.Count > 20) throw new InvalidOperationException("more than a page of hits");
             }, TimeSpan.MaxValue, ct);
             results.Add(Report("ecase", cls, ticks, seconds, cpu.Stop()));
+            Console.WriteLine($"[ecase]   {gc.Describe(ticks.Count)}");
+            var slowest = perQuery.GroupBy(x => x.Query).Select(g => (Query: g.Key, Latency: Latency.Of([.. g.Select(x => x.Ticks)])))
+                .OrderByDescending(x => x.Latency.P99Ms).Take(3);
+            Console.WriteLine($"[ecase]   slowest: {string.Join("; ", slowest.Select(x => string.Create(inv, $"{x.Query} p50 {x.Latency.P50Ms:0.0} p99 {x.Latency.P99Ms:0.0} ms")))}");
         }
 
         return results;
@@ -400,4 +449,23 @@ public static class SearchBenchmark
             return "?";
         }
     }
+}
+
+/// <summary>What the garbage collector did during a phase: bytes allocated per operation, collections, pause time.</summary>
+public sealed class GcUse
+{
+    private readonly long _allocated = GC.GetTotalAllocatedBytes();
+    private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+
+    private GcUse()
+    {
+    }
+
+    public static GcUse Start() => new();
+
+    public string Describe(int ops) => string.Create(CultureInfo.InvariantCulture,
+        $"gc: {(GC.GetTotalAllocatedBytes() - _allocated) / 1024.0 / Math.Max(1, ops):0} KB allocated per op; collections gen0/1/2 " +
+        $"{GC.CollectionCount(0) - _collections[0]}/{GC.CollectionCount(1) - _collections[1]}/{GC.CollectionCount(2) - _collections[2]}, " +
+        $"paused {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} ms");
 }

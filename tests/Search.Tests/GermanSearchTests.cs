@@ -74,6 +74,30 @@ public sealed class GermanSearchTests : IDisposable
         AssertFinds("\"Die Baugenehmigung wird erteilt\"", _letter);
     }
 
+    [Fact]
+    public void A_phrase_of_adjacent_words_matches_in_order_folded_and_stemmed_like_single_words()
+    {
+        var entry = _index.Document("Vermerk Vollziehung", [
+            "Die sofortige Vollziehung der Verfügung wird angeordnet. Antrag",
+            "Bescheid über die Straßenreinigung folgt.",
+        ]);
+        _index.Commit();
+
+        Assert.Contains($"{SearchFields.TextPairs}:sofortig vollziehung", SearchService.Parse("\"sofortige Vollziehung\"").ToString(), StringComparison.Ordinal);
+        AssertFinds("\"sofortige Vollziehung\"", entry);
+        AssertFinds("\"Sofortigen Vollziehungen\"", entry);
+        AssertFinds("\"sofortige Vollziehung Verfügung\"");
+        AssertFinds("\"Vollziehung sofortige\"");
+        AssertFinds("\"sofortige Vollziehung der Verfügung\"", entry);
+        AssertFinds("\"Geehrter Herr Mueller\"", _letter);
+        AssertFinds("\"Herr geehrter Müller\"");
+        AssertFinds("\"Strassenreinigung folgt\"", entry);
+        // the last word of page 1 and the first of page 2 are not a pair
+        AssertFinds("\"Antrag Bescheid\"");
+        // a compound part is not a word of a pair
+        AssertFinds("\"reinigung folgt\"");
+    }
+
     [Theory]
     [InlineData("Bauantr*")]
     [InlineData("Lindenstra*")]
@@ -133,6 +157,36 @@ public sealed class GermanSearchTests : IDisposable
         hit = Assert.Single(_index.Search("Lindenstr*").Hits);
         Assert.Equal(1, hit.Page);
         Assert.Contains("<mark>Lindenstraße</mark>", hit.Snippet, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Vermerk", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
+    [InlineData("Verm*", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
+    [InlineData("Vermerk Gewerbeanmeldung", "<mark>Vermerk</mark> <mark>Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("\"Vermerk Gewerbeanmeldung\"", "<mark>Vermerk Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("Anmeldung", "Vermerk <mark>Gewerbeanmeldung</mark> &amp; Co.")]
+    [InlineData("Vermerk~1", "<mark>Vermerk</mark> Gewerbeanmeldung &amp; Co.")]
+    public void A_hit_without_the_words_on_its_pages_shows_its_title_marked(string query, string snippet)
+    {
+        var entry = _index.Document("Vermerk Gewerbeanmeldung & Co.", ["Die Bäckerei wurde geprüft."], orgUnit: "OA");
+        _index.Commit();
+        var hit = Assert.Single(_index.Search(query, TestIndex.ClerkOa).Hits, h => h.DocumentId == entry.DocumentId);
+        Assert.Null(hit.Page);
+        Assert.Equal(snippet, hit.Snippet);
+    }
+
+    [Fact]
+    public void A_snippet_deep_in_a_page_of_umlauts_and_emoji_comes_out_whole()
+    {
+        var before = string.Concat(Enumerable.Repeat("Größe 😀 Ärger ", 300));
+        var after = string.Concat(Enumerable.Repeat(" Straße 🏛️ Öl", 300));
+        var entry = _index.Document("Notiz", ["kurz", before + "Zielwort" + after]);
+        _index.Commit();
+        var hit = Assert.Single(_index.Search("Zielwort").Hits, h => h.DocumentId == entry.DocumentId);
+        Assert.Equal(2, hit.Page);
+        Assert.Contains("Ärger <mark>Zielwort</mark> Straße 🏛️ Öl", hit.Snippet, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uFFFD', hit.Snippet!);
+        Assert.InRange(hit.Snippet!.Length, 180, 260);
     }
 
     [Fact]

@@ -119,6 +119,64 @@ public sealed class PermissionAndFacetTests : IDisposable
         Assert.Equal(kept.DocumentId, Assert.Single(_index.Search("Hundesteuer").Hits).DocumentId);
     }
 
+    [Theory]
+    [InlineData("Baulast")]
+    [InlineData("\"Baulast eingetragen\"")]
+    [InlineData("Baul*")]
+    public void A_scope_of_a_few_documents_among_many_and_one_of_most_are_both_kept_with_replaced_entries_counted_once(string query)
+    {
+        // 1 of 150 documents is HA's (the scope leads), 149 are OA's (the scope's bits are tested per posting)
+        var ha = _index.Document("Grundbuch", ["Die Baulast eingetragen."], orgUnit: "HA", plan: "32.10.05");
+        var oa = Enumerable.Range(0, 149).Select(i => _index.Document($"Vermerk {i}", ["Die Baulast eingetragen."], orgUnit: "OA", plan: "61.01.01")).ToList();
+        _index.Commit();
+        // replaced entries: their old documents are deleted, not yet merged away
+        foreach (var entry in oa.Take(20)) _index.Index.Put(entry with { Title = entry.Title + " neu" });
+        _index.Index.Put(ha with { Title = "Grundbuch neu" });
+        _index.Commit();
+
+        var clerkHa = _index.Search(query, TestIndex.ClerkHa);
+        Assert.Equal(1, clerkHa.Total);
+        Assert.Equal("Grundbuch neu", Assert.Single(clerkHa.Hits).Title);
+        Assert.Equal([("32.10.05", 1)], clerkHa.Facets["planUnit"].Select(f => (f.Value, f.Count)));
+
+        var clerkOa = _index.Search(query, TestIndex.ClerkOa);
+        Assert.Equal(149, clerkOa.Total);
+        Assert.Equal([("61.01.01", 149)], clerkOa.Facets["planUnit"].Select(f => (f.Value, f.Count)));
+        Assert.Equal(150, _index.Search(query, TestIndex.Registrar).Total);
+    }
+
+    [Fact]
+    public void A_hit_shows_what_its_entry_says()
+    {
+        var entry = new IndexEntry
+        {
+            Id = IndexEntry.DocumentKey(Guid.NewGuid()),
+            Kind = EntryKind.Document,
+            FileId = Guid.NewGuid(),
+            CaseId = Guid.NewGuid(),
+            DocumentId = Guid.NewGuid(),
+            OrgUnit = "HA",
+            FileClosed = true,
+            Reference = "HA-32.10.05-0007/2026",
+            PlanCode = "32.10.05",
+            Title = "Schreiben „Müller“",
+            FileTitle = "Bauantrag Lindenstraße",
+            CaseTitle = "Nachforderung",
+            Date = new DateTimeOffset(2026, 3, 1, 9, 30, 0, TimeSpan.FromHours(1)),
+            Scanned = true,
+            Version = 3,
+            Pages = ["Die Baulast ist eingetragen."],
+        };
+        _index.Index.Put(entry);
+        _index.Commit();
+
+        var hit = Assert.Single(_index.Search("Baulast", status: "all").Hits);
+        Assert.Equal(
+            ("scan", entry.FileId, entry.CaseId, entry.DocumentId, "HA-32.10.05-0007/2026", "Schreiben „Müller“", "Bauantrag Lindenstraße", "Nachforderung", "32.10.05", "closed", entry.Date, (int?)3, (int?)1),
+            (hit.Type, hit.FileId, hit.CaseId, hit.DocumentId, hit.Reference, hit.Title, hit.FileTitle, hit.CaseTitle, hit.PlanUnit, hit.Status, hit.Date, hit.Version, hit.Page));
+        Assert.Equal(entry.Date.Offset, hit.Date.Offset);
+    }
+
     [Fact]
     public void Putting_an_entry_twice_keeps_one_document()
     {

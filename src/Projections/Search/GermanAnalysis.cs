@@ -35,10 +35,10 @@ public static class GermanAnalysis
     public const int MaxCompoundPart = 15;
 
     /// <summary>Analyzer per field for writing documents.</summary>
-    public static Analyzer ForIndex() => PerField(Text(decompound: true));
+    public static Analyzer ForIndex() => PerField(Text(decompound: true), new GermanTextAnalyzer(decompound: false, pairs: true));
 
     /// <summary>Analyzer per field for parsing queries and highlighting.</summary>
-    public static Analyzer ForQuery() => PerField(Text(decompound: false));
+    public static Analyzer ForQuery() => PerField(Text(decompound: false), null);
 
     /// <summary>Lower-case and fold a prefix or wildcard term the way the analyzers fold tokens (no stemming).</summary>
     public static string Normalize(string term)
@@ -56,18 +56,24 @@ public static class GermanAnalysis
         return result;
     }
 
-    private static PerFieldAnalyzerWrapper PerField(Analyzer text) => new(text, new Dictionary<string, Analyzer>
+    private static PerFieldAnalyzerWrapper PerField(Analyzer text, Analyzer? pairs)
     {
-        [SearchFields.Reference] = Analyzer.NewAnonymous((_, reader) =>
+        var fields = new Dictionary<string, Analyzer>
         {
-            var source = new KeywordTokenizer(reader);
-            return new TokenStreamComponents(source, new LowerCaseFilter(Version, source));
-        }),
-    });
+            [SearchFields.Reference] = Analyzer.NewAnonymous((_, reader) =>
+            {
+                var source = new KeywordTokenizer(reader);
+                return new TokenStreamComponents(source, new LowerCaseFilter(Version, source));
+            }),
+        };
+        if (pairs is not null) fields[SearchFields.TextPairs] = pairs;
+        return new PerFieldAnalyzerWrapper(text, fields);
+    }
 
-    private static Analyzer Text(bool decompound) => new GermanTextAnalyzer(decompound);
+    private static Analyzer Text(bool decompound) => new GermanTextAnalyzer(decompound, pairs: false);
 
-    private sealed class GermanTextAnalyzer(bool decompound) : Analyzer
+    /// <summary>The German chain; with <paramref name="pairs"/>, the adjacent word pairs of its words (<see cref="WordPairs"/>).</summary>
+    private sealed class GermanTextAnalyzer(bool decompound, bool pairs) : Analyzer
     {
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
@@ -82,6 +88,7 @@ public static class GermanAnalysis
             }
 
             stream = new GermanLightStemFilter(stream);
+            if (pairs) stream = new WordPairs.Filter(stream);
             return new TokenStreamComponents(source, stream);
         }
 

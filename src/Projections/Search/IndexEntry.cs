@@ -51,7 +51,7 @@ public sealed record IndexEntry
     public int Version { get; init; }
     public int TextVersion { get; init; }
 
-    /// <summary>Text per page (page n is at index n-1); stored in the index, not in the JSON.</summary>
+    /// <summary>Text per page (page n is at index n-1); kept in the index as <see cref="SearchFields.Pages"/>, not in the JSON.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> Pages { get; init; } = [];
 
@@ -71,16 +71,27 @@ public sealed record IndexEntry
 
     public string Status => FileClosed ? "closed" : "open";
 
-    /// <summary>Page text: stored, with offsets in the postings so snippets come from the postings of the query's
-    /// words (<see cref="PageSnippets"/>) instead of analysing every page of every hit again or reading term vectors.</summary>
+    /// <summary>Page texts and title: with offsets in the postings so snippets come from the postings of the query's
+    /// words (<see cref="PageSnippets"/>) instead of analysing every page or title of every hit again or reading term
+    /// vectors. Not stored: the texts are in <see cref="SearchFields.Pages"/>, the title in <see cref="SearchFields.Hit"/>.</summary>
     private static readonly FieldType TextWithOffsets = CreateTextType();
 
     private static FieldType CreateTextType()
     {
-        var type = new FieldType(TextField.TYPE_STORED)
+        var type = new FieldType(TextField.TYPE_NOT_STORED)
         {
             IndexOptions = Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS,
         };
+        type.Freeze();
+        return type;
+    }
+
+    /// <summary>Word pairs of the page text: positions (a phrase of three words is two pairs in a row), no offsets.</summary>
+    private static readonly FieldType PairsType = CreatePairsType();
+
+    private static FieldType CreatePairsType()
+    {
+        var type = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS };
         type.Freeze();
         return type;
     }
@@ -96,17 +107,22 @@ public sealed record IndexEntry
             new StringField(SearchFields.FileId, FileId.ToString(), Field.Store.NO),
             new StoredField(SearchFields.Entry, JsonSerializer.Serialize(this, Json)),
         };
-        var hit = JsonSerializer.SerializeToUtf8Bytes(HitSummary(), Json);
-        if (hit.Length <= MaxHitBytes) doc.Add(new BinaryDocValuesField(SearchFields.Hit, new BytesRef(hit)));
+        doc.Add(new BinaryDocValuesField(SearchFields.Hit, new BytesRef(HitBytes())));
         if (CaseId is { } caseId) doc.Add(new StringField(SearchFields.CaseId, caseId.ToString(), Field.Store.NO));
-        foreach (var page in Pages) doc.Add(new Field(SearchFields.Text, page, TextWithOffsets));
+        foreach (var page in Pages)
+        {
+            doc.Add(new Field(SearchFields.Text, page, TextWithOffsets));
+            doc.Add(new Field(SearchFields.TextPairs, page, PairsType));
+        }
+
+        if (Pages.Count > 0) doc.Add(new BinaryDocValuesField(SearchFields.Pages, new BytesRef(PageTexts.Encode(Pages))));
         if (Kind == EntryKind.PlanUnit) return doc;
 
         doc.Add(new StringField(SearchFields.Visible, "1", Field.Store.NO));
         doc.Add(new StringField(SearchFields.OrgUnit, OrgUnit, Field.Store.NO));
         doc.Add(new StringField(SearchFields.Confidentiality, ((int)Confidentiality).ToString(CultureInfo.InvariantCulture), Field.Store.NO));
 
-        doc.Add(new TextField(SearchFields.Title, Title, Field.Store.NO));
+        doc.Add(new Field(SearchFields.Title, Title, TextWithOffsets));
         foreach (var reference in PreviousReferences.Prepend(Reference).Where(r => r.Length > 0))
         {
             doc.Add(new TextField(SearchFields.Reference, reference, Field.Store.NO));
@@ -140,20 +156,76 @@ public sealed record IndexEntry
         return string.Join('\n', parts.Where(p => !string.IsNullOrEmpty(p)));
     }
 
-    /// <summary>Binary doc values hold at most 32,766 bytes; a longer summary (absurdly long titles) is read from the stored entry.</summary>
-    private const int MaxHitBytes = 32_766;
+    /// <summary>What a hit shows of the entry (kind, ids, status, reference, titles, plan unit, date, version) in a
+    /// compact binary form: read per hit, so cheaper to decode than the JSON of the entry.</summary>
+    private byte[] HitBytes()
+    {
+        using var stream = new System.IO.MemoryStream(256);
+        using (var w = new System.IO.BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(HitFormat);
+            w.Write((byte)Kind);
+            w.Write((byte)((Scanned ? 1 : 0) | (FileClosed ? 2 : 0) | (CaseClosed ? 4 : 0) | (CaseId is null ? 0 : 8) | (DocumentId is null ? 0 : 16) | (CaseTitle is null ? 0 : 32)));
+            w.Write(FileId.ToByteArray());
+            if (CaseId is { } caseId) w.Write(caseId.ToByteArray());
+            if (DocumentId is { } documentId) w.Write(documentId.ToByteArray());
+            w.Write(Reference);
+            w.Write(Title);
+            w.Write(FileTitle);
+            if (CaseTitle is not null) w.Write(CaseTitle);
+            w.Write(PlanCode);
+            w.Write(Date.UtcTicks);
+            w.Write((short)Date.Offset.TotalMinutes);
+            w.Write(Version);
+        }
 
-    /// <summary>The entry without what a hit does not show (submissions, previous references, plan title, file name).</summary>
-    private IndexEntry HitSummary() => this with { Submissions = [], PreviousReferences = [], PlanTitle = "", FileName = null, MediaType = null, Pages = [] };
+        return stream.ToArray();
+    }
+
+    private const byte HitFormat = 1;
 
     /// <summary>The summary stored as <see cref="SearchFields.Hit"/>, or null if the document has none.</summary>
-    public static IndexEntry? FromHitValue(BytesRef value) =>
-        value.Length == 0 ? null : JsonSerializer.Deserialize<IndexEntry>(new ReadOnlySpan<byte>(value.Bytes, value.Offset, value.Length), Json);
-
-    public static IndexEntry FromDocument(LuceneDocument doc)
+    public static IndexEntry? FromHitValue(BytesRef value)
     {
-        var entry = JsonSerializer.Deserialize<IndexEntry>(doc.Get(SearchFields.Entry), Json)
-            ?? throw new InvalidOperationException("an index document without its entry");
-        return entry with { Pages = doc.GetValues(SearchFields.Text) ?? [] };
+        if (value.Length == 0 || value.Bytes[value.Offset] != HitFormat) return null;
+        using var r = new System.IO.BinaryReader(new System.IO.MemoryStream(value.Bytes, value.Offset + 1, value.Length - 1, writable: false), System.Text.Encoding.UTF8);
+        var kind = (EntryKind)r.ReadByte();
+        var flags = r.ReadByte();
+        var fileId = new Guid(r.ReadBytes(16));
+        Guid? caseId = (flags & 8) != 0 ? new Guid(r.ReadBytes(16)) : null;
+        Guid? documentId = (flags & 16) != 0 ? new Guid(r.ReadBytes(16)) : null;
+        var reference = r.ReadString();
+        var title = r.ReadString();
+        var fileTitle = r.ReadString();
+        var caseTitle = (flags & 32) != 0 ? r.ReadString() : null;
+        var planCode = r.ReadString();
+        var ticks = r.ReadInt64();
+        var offset = TimeSpan.FromMinutes(r.ReadInt16());
+        return new IndexEntry
+        {
+            Id = "",
+            Kind = kind,
+            Scanned = (flags & 1) != 0,
+            FileClosed = (flags & 2) != 0,
+            CaseClosed = (flags & 4) != 0,
+            FileId = fileId,
+            CaseId = caseId,
+            DocumentId = documentId,
+            Reference = reference,
+            Title = title,
+            FileTitle = fileTitle,
+            CaseTitle = caseTitle,
+            PlanCode = planCode,
+            Date = new DateTimeOffset(ticks + offset.Ticks, offset),
+            Version = r.ReadInt32(),
+        };
     }
+
+    /// <summary>The entry of a stored document, with its page texts.</summary>
+    internal static IndexEntry FromDocument(LuceneDocument doc, PageTexts pages) => FromDocument(doc) with { Pages = pages.All() };
+
+    /// <summary>The entry of a stored document, without its page texts.</summary>
+    public static IndexEntry FromDocument(LuceneDocument doc) =>
+        JsonSerializer.Deserialize<IndexEntry>(doc.Get(SearchFields.Entry), Json)
+            ?? throw new InvalidOperationException("an index document without its entry");
 }

@@ -9,7 +9,8 @@ namespace ECase.Projections.Search;
 /// result page, each word of the query is looked up once per segment and its postings are advanced to those hits only,
 /// so nothing is analysed again and no term vectors are read. A phrase is marked only where its words stand as the
 /// phrase; a prefix or wildcard is expanded against the segment. The best passage lies within one page, which gives
-/// the page number; the page texts of a hit are read from the stored fields only when it has a match.
+/// the page number; the page texts of a hit are read (<see cref="PageTexts"/>) only when it has a match. A hit
+/// without a match on its pages gets its title marked the same way (the title is indexed with offsets too).
 /// </summary>
 internal sealed class PageSnippets
 {
@@ -22,20 +23,24 @@ internal sealed class PageSnippets
     /// <summary>How far the passage's ends move to reach a word boundary.</summary>
     private const int BoundaryScan = 20;
 
-    private static readonly ISet<string> TextOnly = new HashSet<string> { SearchFields.Text };
-
+    private readonly string _field;
     private readonly List<BytesRef> _terms = [];
     private readonly List<(int[] Terms, int[] Positions)> _phrases = [];
     private readonly List<MultiTermQuery> _patterns = [];
 
-    private PageSnippets()
+    private PageSnippets(string field)
     {
+        _field = field;
     }
 
     /// <summary>The words, phrases and patterns of the query on the page texts; null if there are none.</summary>
-    public static PageSnippets? For(Query query)
+    public static PageSnippets? For(Query query) => For(query, SearchFields.Text);
+
+    /// <summary>The words, phrases and patterns of the query on a field indexed with offsets (the page texts or the
+    /// title); null if there are none.</summary>
+    public static PageSnippets? For(Query query, string field)
     {
-        var s = new PageSnippets();
+        var s = new PageSnippets(field);
         s.Collect(query);
         return s._terms.Count == 0 && s._patterns.Count == 0 ? null : s;
     }
@@ -65,12 +70,21 @@ internal sealed class PageSnippets
             case DisjunctionMaxQuery d:
                 foreach (var disjunct in d.Disjuncts) Collect(disjunct);
                 break;
+            case TermQuery t when t.Term.Field == SearchFields.TextPairs && _field == SearchFields.Text:
+                var (first, second) = WordPairs.Split(t.Term);
+                _phrases.Add(([TermIndex(new Term(SearchFields.Text, first)), TermIndex(new Term(SearchFields.Text, second))], [0, 1]));
+                break;
             case TermQuery t:
-                if (t.Term.Field == SearchFields.Text) TermIndex(t.Term);
+                if (t.Term.Field == _field) TermIndex(t.Term);
+                break;
+            case PhraseQuery p when _field == SearchFields.Text && p.GetTerms() is [{ Field: SearchFields.TextPairs }, ..] pairs:
+                // pairs at consecutive positions: the words are the first of each pair and the second of the last
+                var words = pairs.Select(pair => WordPairs.Split(pair).First).Append(WordPairs.Split(pairs[^1]).Second);
+                _phrases.Add(([.. words.Select(w => TermIndex(new Term(SearchFields.Text, w)))], [.. Enumerable.Range(0, pairs.Length + 1)]));
                 break;
             case PhraseQuery p:
                 var terms = p.GetTerms();
-                if (terms.Length == 0 || terms[0].Field != SearchFields.Text) break;
+                if (terms.Length == 0 || terms[0].Field != _field) break;
                 if (terms.Length == 1 || p.Slop != 0)
                 {
                     foreach (var term in terms) TermIndex(term);
@@ -80,14 +94,14 @@ internal sealed class PageSnippets
                 _phrases.Add(([.. terms.Select(TermIndex)], p.GetPositions()));
                 break;
             case MultiTermQuery m:
-                if (m.Field == SearchFields.Text) _patterns.Add(m);
+                if (m.Field == _field) _patterns.Add(m);
                 break;
             case MultiPhraseQuery mp:
                 foreach (var array in mp.GetTermArrays())
                 {
                     foreach (var term in array)
                     {
-                        if (term.Field == SearchFields.Text) TermIndex(term);
+                        if (term.Field == _field) TermIndex(term);
                     }
                 }
 
@@ -111,10 +125,30 @@ internal sealed class PageSnippets
             for (var i = 0; i < local.Length; i++)
             {
                 if (spans[i] is not { Count: > 0 } found) continue;
-                var doc = local[i] + leaf.DocBase;
-                var pages = searcher.Doc(doc, TextOnly).GetValues(SearchFields.Text);
-                if (pages is null || pages.Length == 0) continue;
-                if (Passage(pages, found, preTag[0], postTag[0], encode) is { } passage) result[doc] = passage;
+                var pages = PageTexts.Of(leaf.AtomicReader, local[i]);
+                if (pages.Count == 0) continue;
+                if (Passage(pages, found, preTag[0], postTag[0], encode) is { } passage) result[local[i] + leaf.DocBase] = passage;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The titles of the given hits (by document number) with the query's words, phrases and patterns on the
+    /// title marked, where it has any; the title field holds offsets as the page texts do.</summary>
+    public Dictionary<int, string> BuildTitles(IndexSearcher searcher, IReadOnlyList<(int Doc, string Title)> hits, IReadOnlyList<string> preTag, IReadOnlyList<string> postTag, Func<string, string> encode)
+    {
+        var result = new Dictionary<int, string>();
+        var leaves = searcher.IndexReader.Leaves;
+        foreach (var group in hits.DistinctBy(h => h.Doc).GroupBy(h => ReaderUtil.SubIndex(h.Doc, leaves)))
+        {
+            var leaf = leaves[group.Key];
+            var local = group.OrderBy(h => h.Doc).ToArray();
+            var spans = Matches(leaf.AtomicReader, [.. local.Select(h => h.Doc - leaf.DocBase)]);
+            for (var i = 0; i < local.Length; i++)
+            {
+                if (spans[i] is not { Count: > 0 } found || local[i].Title.Length == 0) continue;
+                if (Passage(PageTexts.Of(local[i].Title), found, preTag[0], postTag[0], encode) is { } passage) result[local[i].Doc] = passage.Snippet;
             }
         }
 
@@ -125,11 +159,12 @@ internal sealed class PageSnippets
     private List<Span>?[] Matches(AtomicReader reader, int[] docs)
     {
         var found = new List<Span>?[docs.Length];
-        var terms = reader.GetTerms(SearchFields.Text);
+        var terms = reader.GetTerms(_field);
         if (terms is null || !terms.HasOffsets) return found;
 
         // (position, start, end) of each word per hit
-        var occurrences = new List<(int Position, int Start, int End)>?[_terms.Count, docs.Length];
+        var occurrences = new List<(int Position, int Start, int End)>?[_terms.Count][];
+        for (var t = 0; t < _terms.Count; t++) occurrences[t] = new List<(int Position, int Start, int End)>?[docs.Length];
         var termsEnum = terms.GetEnumerator();
         DocsAndPositionsEnum? postings = null;
         for (var t = 0; t < _terms.Count; t++)
@@ -137,7 +172,7 @@ internal sealed class PageSnippets
             if (!termsEnum.SeekExact(_terms[t])) continue;
             postings = termsEnum.DocsAndPositions(null, postings, DocsAndPositionsFlags.OFFSETS);
             if (postings is null) continue;
-            Read(postings, docs, (i, pos, start, end) => (occurrences[t, i] ??= []).Add((pos, start, end)));
+            Read(postings, docs, (i, pos, start, end) => (occurrences[t][i] ??= []).Add((pos, start, end)));
         }
 
         var inPhrase = new bool[_terms.Count];
@@ -157,7 +192,7 @@ internal sealed class PageSnippets
         {
             foreach (var t in singles)
             {
-                if (occurrences[t, i] is { } list)
+                if (occurrences[t][i] is { } list)
                 {
                     foreach (var o in list) (found[i] ??= []).Add(new Span(o.Start, o.End, t));
                 }
@@ -166,7 +201,7 @@ internal sealed class PageSnippets
             for (var p = 0; p < _phrases.Count; p++)
             {
                 var (phraseTerms, positions) = _phrases[p];
-                if (occurrences[phraseTerms[0], i] is not { } firsts) continue;
+                if (occurrences[phraseTerms[0]][i] is not { } firsts) continue;
                 foreach (var first in firsts)
                 {
                     var end = first.End;
@@ -174,8 +209,8 @@ internal sealed class PageSnippets
                     for (var k = 1; k < phraseTerms.Length && all; k++)
                     {
                         var want = first.Position + positions[k] - positions[0];
-                        var next = occurrences[phraseTerms[k], i]?.FindIndex(o => o.Position == want) ?? -1;
-                        if (next >= 0) end = Math.Max(end, occurrences[phraseTerms[k], i]![next].End);
+                        var next = occurrences[phraseTerms[k]][i]?.FindIndex(o => o.Position == want) ?? -1;
+                        if (next >= 0) end = Math.Max(end, occurrences[phraseTerms[k]][i]![next].End);
                         else all = false;
                     }
 
@@ -232,14 +267,14 @@ internal sealed class PageSnippets
 
     /// <summary>The best passage: the window within one page holding the most different parts of the query, then the
     /// most matches; the earliest of equals.</summary>
-    private static (int Page, string Snippet)? Passage(string[] pages, List<Span> spans, string pre, string post, Func<string, string> encode)
+    private static (int Page, string Snippet)? Passage(PageTexts pages, List<Span> spans, string pre, string post, Func<string, string> encode)
     {
         spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
-        var starts = new int[pages.Length];
-        for (int p = 0, offset = 0; p < pages.Length; p++)
+        var starts = new int[pages.Count];
+        for (int p = 0, offset = 0; p < pages.Count; p++)
         {
             starts[p] = offset;
-            offset += pages[p].Length + 1; // offsets run on over the values, one apart (offset gap)
+            offset += pages.Length(p) + 1; // offsets run on over the values, one apart (offset gap)
         }
 
         int PageOf(int offset)
@@ -248,17 +283,18 @@ internal sealed class PageSnippets
             return p >= 0 ? p : ~p - 1;
         }
 
+        var parts = new HashSet<int>();
         var best = -1;
         var bestParts = 0;
         var bestCount = 0;
         for (var a = 0; a < spans.Count; a++)
         {
             var page = PageOf(spans[a].Start);
-            if (page < 0 || spans[a].End > starts[page] + pages[page].Length) continue;
+            if (page < 0 || spans[a].End > starts[page] + pages.Length(page)) continue;
             var limit = spans[a].Start - Margin + SnippetLength;
-            var parts = new HashSet<int>();
+            parts.Clear();
             var count = 0;
-            for (var b = a; b < spans.Count && spans[b].End <= limit && spans[b].End <= starts[page] + pages[page].Length; b++)
+            for (var b = a; b < spans.Count && spans[b].End <= limit && spans[b].End <= starts[page] + pages.Length(page); b++)
             {
                 parts.Add(spans[b].Part);
                 count++;
@@ -274,14 +310,25 @@ internal sealed class PageSnippets
 
         if (best < 0) return null;
         var pageIndex = PageOf(spans[best].Start);
-        var text = pages[pageIndex];
+        var length = pages.Length(pageIndex);
         var baseOffset = starts[pageIndex];
         var from = Math.Max(0, spans[best].Start - baseOffset - Margin);
-        var to = Math.Min(text.Length, from + SnippetLength);
+        var to = Math.Min(length, from + SnippetLength);
         // near the end of the page, the passage takes in more of what precedes the match
         if (to - from < SnippetLength) from = Math.Max(0, to - SnippetLength);
-        from = BoundaryBefore(text, from);
-        to = BoundaryAfter(text, to);
+
+        // only the part of the page around the passage is decoded: its boundaries and the ends of the spans in it
+        var lo = Math.Max(0, from - BoundaryScan - 1);
+        var hi = Math.Min(length, to + BoundaryScan + 1);
+        foreach (var span in spans)
+        {
+            var (s, e) = (span.Start - baseOffset, span.End - baseOffset);
+            if (s >= lo && s < hi && e <= length) hi = Math.Max(hi, e);
+        }
+
+        var window = pages.Window(pageIndex, lo, hi);
+        from = BoundaryBefore(window, from);
+        to = BoundaryAfter(window, to);
 
         var sb = new System.Text.StringBuilder(to - from + 64);
         var at = from;
@@ -290,13 +337,13 @@ internal sealed class PageSnippets
             var s = spans[i].Start - baseOffset;
             var e = spans[i].End - baseOffset;
             if (s >= to) break;
-            if (s < at || e > text.Length) continue; // overlaps a marked span, or past the page
+            if (s < at || e > length) continue; // overlaps a marked span, or past the page
             if (e > to) to = e;
-            sb.Append(encode(text[at..s])).Append(pre).Append(encode(text[s..e])).Append(post);
+            sb.Append(encode(window.Substring(at, s))).Append(pre).Append(encode(window.Substring(s, e))).Append(post);
             at = e;
         }
 
-        sb.Append(encode(text[at..to]));
+        sb.Append(encode(window.Substring(at, to)));
         return (pageIndex + 1, sb.ToString());
     }
 
@@ -305,7 +352,7 @@ internal sealed class PageSnippets
 
     private static bool IsBoundary(char c) => char.IsWhiteSpace(c) || c is '.' or ',' or '!' or '?';
 
-    private static int BoundaryBefore(string text, int from)
+    private static int BoundaryBefore(PageTexts.Part text, int from)
     {
         for (var i = from; i > 0 && from - i <= BoundaryScan; i--)
         {
@@ -315,9 +362,9 @@ internal sealed class PageSnippets
         return from;
     }
 
-    private static int BoundaryAfter(string text, int to)
+    private static int BoundaryAfter(PageTexts.Part text, int to)
     {
-        for (var i = to; i < text.Length && i - to <= BoundaryScan; i++)
+        for (var i = to; i < text.End && i - to <= BoundaryScan; i++)
         {
             if (IsBoundary(text[i])) return i;
         }

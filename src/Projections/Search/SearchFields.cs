@@ -19,6 +19,9 @@ public static class SearchFields
     public const string Plan = "plan";
     public const string Text = "text";
 
+    /// <summary>Adjacent word pairs of the page texts, for exact phrases (<see cref="WordPairs"/>); not searched directly.</summary>
+    public const string TextPairs = "text_pairs";
+
     // facets (sorted doc values) and sorting
     public const string FacetPlanUnit = "f_plan";
     public const string FacetYear = "f_year";
@@ -29,9 +32,13 @@ public static class SearchFields
     /// <summary>The entry as JSON, to rebuild the document when a file is reclassified, renamed or closed.</summary>
     public const string Entry = "entry";
 
-    /// <summary>What a hit shows of its entry (compact JSON, binary doc values): read per hit without decompressing the
-    /// stored page texts, which only the snippet reads.</summary>
+    /// <summary>What a hit shows of its entry (a compact binary form in binary doc values): read per hit instead of the
+    /// stored entry.</summary>
     public const string Hit = "hit";
+
+    /// <summary>The page texts, uncompressed in binary doc values (<see cref="PageTexts"/>): read by the snippet of a hit
+    /// and when an entry is read back; the searched field <see cref="Text"/> does not store them.</summary>
+    public const string Pages = "pages";
 
     public static readonly string[] Searched = [Title, Reference, Meta, Plan, Text];
 

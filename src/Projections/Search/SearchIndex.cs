@@ -17,7 +17,7 @@ public sealed class SearchIndex : IDisposable
     private const string FormatKey = "ecase.format";
 
     /// <summary>Bumped when documents change shape; an index of another format is rebuilt at start-up.</summary>
-    public const string Format = "4";
+    public const string Format = "8";
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
@@ -85,7 +85,7 @@ public sealed class SearchIndex : IDisposable
         try
         {
             var top = searcher.Search(query, Math.Min(max, Math.Max(1, searcher.IndexReader.MaxDoc)));
-            return [.. top.ScoreDocs.Select(d => IndexEntry.FromDocument(searcher.Doc(d.Doc)))];
+            return [.. top.ScoreDocs.Select(d => IndexEntry.FromDocument(searcher.Doc(d.Doc), PageTexts.Of(searcher.IndexReader, d.Doc)))];
         }
         finally
         {
@@ -108,6 +108,18 @@ public sealed class SearchIndex : IDisposable
         _pending.Clear();
         LastCommitAt = DateTimeOffset.UtcNow;
         Position = position;
+    }
+
+    /// <summary>
+    /// Merges the index into one segment and commits it, the position unchanged: the end of a bulk build (a rebuild),
+    /// so that a search pays the fixed costs of a segment (its terms looked up per field, enumerators, facet table) once
+    /// instead of once per segment the build left behind. Takes minutes for a large index; nothing may be pending.
+    /// </summary>
+    public void Compact()
+    {
+        if (_pending.Count > 0) throw new InvalidOperationException("The index has uncommitted entries; commit them before compacting.");
+        _writer.ForceMerge(1);
+        Commit(Position);
     }
 
     /// <summary>Drops everything put since the last commit, as a crash would, and closes the index.</summary>

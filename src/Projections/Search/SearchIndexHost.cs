@@ -179,8 +179,9 @@ public sealed class SearchIndexHost(
     }
 
     /// <summary>
-    /// Builds a new index from all events in a fresh folder while the live one keeps serving and updating; then, for
-    /// the moment of the swap, holds the live indexer, catches up to the head of the log and swaps the folders.
+    /// Builds a new index from all events in a fresh folder while the live one keeps serving and updating, compacts it
+    /// (<see cref="SearchIndex.Compact"/>); then, for the moment of the swap, holds the live indexer, catches up to the
+    /// head of the log and swaps the folders.
     /// </summary>
     public async Task RebuildAsync(CancellationToken ct)
     {
@@ -195,6 +196,8 @@ public sealed class SearchIndexHost(
             log.LogInformation("Search index rebuild into {Path}: {Events} events", fresh.Path, total);
             var gaps = new GapTracker();
             await CatchUpAsync(fresh, total, gaps, p => _rebuild = _rebuild with { EventsDone = p }, ct);
+            log.LogInformation("Search index rebuild: {Documents} documents up to event {Position}; compacting", fresh.DocumentCount, fresh.Position);
+            await Task.Run(fresh.Compact, ct);
 
             await _writeLock.WaitAsync(ct);
             try

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using ECase.Domain.Common;
 using Lucene.Net.Analysis;
 using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Highlight;
 using Lucene.Net.Util;
 
 namespace ECase.Projections.Search;
@@ -43,12 +44,12 @@ public sealed class SearchService
 
     private static readonly Analyzer QueryAnalyzer = GermanAnalysis.ForQuery();
 
-    private static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
+    internal static readonly string[] FacetFields = [SearchFields.FacetPlanUnit, SearchFields.FacetYear, SearchFields.FacetType, SearchFields.FacetStatus];
     private static readonly string[] FacetNames = ["planUnit", "year", "type", "status"];
 
     private static readonly string[] PreTags = ["<mark>"];
     private static readonly string[] PostTags = ["</mark>"];
-    private static readonly IEncoder HtmlEncoder = new MinimalHtmlEncoder();
+    private static readonly MinimalHtmlEncoder HtmlEncoder = new();
 
     /// <summary>A hit needs only its entry (JSON) from the stored fields; the page texts are read once, by the snippet.</summary>
     private static readonly ISet<string> EntryOnly = new HashSet<string> { SearchFields.Entry };
@@ -63,7 +64,7 @@ public sealed class SearchService
         if (depth > MaxDepth) throw new SearchQueryException($"Only the first {MaxDepth} hits can be paged through; narrow the query.");
 
         var userQuery = Parse(request.Query);
-        var query = new FilteredQuery(userQuery, ScopeFilter(request.Scope));
+        var query = new FilteredQuery(userQuery, ScopeFilter(request.Scope), ScopeStrategy.For(userQuery));
         string?[] selected = [request.PlanUnit, request.Year, request.Type, request.Status is "all" ? null : request.Status];
 
         return index.Read(searcher =>
@@ -88,9 +89,9 @@ public sealed class SearchService
             }
 
             var docs = top.GetTopDocs((page - 1) * size, size).ScoreDocs;
-            var textQuery = docs.Length == 0 || userQuery is MatchAllDocsQuery ? null : PageSnippets.For(userQuery);
-            var snippets = textQuery?.Build(searcher, [.. docs.Select(d => d.Doc)], PreTags, PostTags, HtmlEncoder.EncodeText);
-            var hits = docs.Select(d => ToHit(searcher, d, userQuery, snippets)).ToList();
+            var entries = docs.Select(d => HitEntry(searcher, d.Doc)).ToArray();
+            var snippets = Snippets(searcher, userQuery, docs, entries);
+            var hits = docs.Select((d, i) => ToHit(d, entries[i], snippets.GetValueOrDefault(d.Doc))).ToList();
             var facets = FacetNames.Select((name, i) => (name, values: collector.Counts(i)))
                 .ToDictionary(x => x.name, x => (IReadOnlyList<FacetValue>)[.. x.values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
                     .Select(v => new FacetValue(v.Key, v.Value))]);
@@ -98,15 +99,19 @@ public sealed class SearchService
         });
     }
 
+    /// <summary>A parser per thread: it is not thread-safe, but each parse starts afresh, and building one costs more than parsing.</summary>
+    [ThreadStatic]
+    private static GermanQueryParser? _parser;
+
     public static Query Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return new MatchAllDocsQuery();
         if (text.Length > 1000) throw new SearchQueryException("The query is longer than 1000 characters.");
-        var parser = new GermanQueryParser();
+        var parser = _parser ??= new GermanQueryParser();
         try
         {
             // '/' starts a regular expression in Lucene's syntax; here it is part of reference numbers (0007/2026).
-            return parser.Parse(EscapeSlashes(text));
+            return WordPairs.Rewrite(parser.Parse(EscapeSlashes(text)));
         }
         catch (ParseException e)
         {
@@ -135,7 +140,7 @@ public sealed class SearchService
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    private Filter ScopeFilter(SearchScope scope) => _scopeFilters.GetOrAdd(scope, s =>
+    internal Filter ScopeFilter(SearchScope scope) => _scopeFilters.GetOrAdd(scope, s =>
     {
         var filter = new BooleanQuery { { new TermQuery(new Term(SearchFields.Visible, "1")), Occur.MUST } };
         var levels = new BooleanQuery();
@@ -153,17 +158,32 @@ public sealed class SearchService
             filter.Add(orgUnits, Occur.MUST);
         }
 
-        return new CachingWrapperFilter(new QueryWrapperFilter(filter));
+        return new BitSetCachingFilter(new QueryWrapperFilter(filter));
     });
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query query, Dictionary<int, (int Page, string Snippet)>? snippets)
+    private static SearchHit ToHit(ScoreDoc scoreDoc, IndexEntry entry, (int? Page, string? Snippet) snippet) => new(
+        entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
+        entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, snippet.Page, snippet.Snippet,
+        float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+
+    /// <summary>Per hit, the best passage of its page texts with the page number, else its title with the query's
+    /// words marked (no page); none if the query has nothing on the page texts.</summary>
+    private static Dictionary<int, (int? Page, string? Snippet)> Snippets(IndexSearcher searcher, Query query, ScoreDoc[] docs, IndexEntry[] entries)
     {
-        var entry = HitEntry(searcher, scoreDoc.Doc);
-        var (page, snippet) = Snippet(scoreDoc.Doc, entry, query, snippets);
-        return new SearchHit(
-            entry.Type, entry.FileId, entry.CaseId, entry.DocumentId, entry.Reference, entry.Title, entry.FileTitle, entry.CaseTitle,
-            entry.PlanCode, entry.Status, entry.Date, entry.Kind == EntryKind.Document ? entry.Version : null, page, snippet,
-            float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score);
+        var result = new Dictionary<int, (int? Page, string? Snippet)>();
+        if (docs.Length == 0 || query is MatchAllDocsQuery || PageSnippets.For(query) is not { } pages) return result;
+        foreach (var (doc, (page, snippet)) in pages.Build(searcher, [.. docs.Select(d => d.Doc)], PreTags, PostTags, HtmlEncoder.EncodeText))
+        {
+            if (snippet.Trim() is { Length: > 0 } text) result[doc] = (page, text);
+        }
+
+        var untitled = docs.Select((d, i) => (d.Doc, entries[i].Title)).Where(h => !result.ContainsKey(h.Doc)).ToList();
+        if (untitled.Count > 0 && PageSnippets.For(query, SearchFields.Title) is { } titles)
+        {
+            foreach (var (doc, snippet) in titles.BuildTitles(searcher, untitled, PreTags, PostTags, HtmlEncoder.EncodeText)) result[doc] = (null, snippet);
+        }
+
+        return result;
     }
 
     /// <summary>The snippets of the page texts of the given hits (by document number), as a search makes them.</summary>
@@ -183,26 +203,6 @@ public sealed class SearchService
         }
 
         return IndexEntry.FromDocument(searcher.Doc(doc, EntryOnly));
-    }
-
-    /// <summary>The best passage of the page texts (with its page number), else of the title.</summary>
-    private static (int? Page, string? Snippet) Snippet(int doc, IndexEntry entry, Query query, Dictionary<int, (int Page, string Snippet)>? snippets)
-    {
-        if (snippets is null) return (null, null);
-        if (snippets.TryGetValue(doc, out var found) && found.Snippet.Trim() is { Length: > 0 } text) return (found.Page, text);
-        using var tokens = QueryAnalyzer.GetTokenStream(SearchFields.Title, entry.Title);
-        if (Highlighter(query, SearchFields.Title).GetBestFragment(tokens, entry.Title) is { Length: > 0 } fragment) return (null, fragment);
-        return (null, null);
-    }
-
-    private static Highlighter Highlighter(Query query, string field)
-    {
-        var scorer = new QueryScorer(query, field);
-        return new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new MinimalHtmlEncoder(), scorer)
-        {
-            TextFragmenter = new SimpleSpanFragmenter(scorer, 200),
-            MaxDocCharsToAnalyze = 100_000,
-        };
     }
 
     /// <summary>Query syntax of Lucene over the searched fields; AND between words; prefix and wildcard terms folded like indexed words.</summary>
@@ -249,7 +249,7 @@ public sealed class SearchService
     }
 
     /// <summary>Escapes what HTML needs escaped and leaves umlauts as they are (JSON carries them fine).</summary>
-    private sealed class MinimalHtmlEncoder : IEncoder
+    private sealed class MinimalHtmlEncoder
     {
         public string EncodeText(string originalText) => originalText
             .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
@@ -277,6 +277,7 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
     private readonly int[] _selectedOrd = new int[fields.Length];
     private readonly int[][] _segmentCounts = new int[fields.Length][];
     private readonly int[] _ords = new int[fields.Length];
+    private FacetOrdinals? _packed;
 
     public int Total { get; private set; }
 
@@ -299,6 +300,7 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
             _selectedOrd[d] = selected[d] is not { } value ? -2 : values is null ? -3 : values.LookupTerm(new BytesRef(value)) is var ord and >= 0 ? ord : -3;
         }
 
+        _packed = FacetOrdinals.Of(context.AtomicReader, fields);
         inner.SetNextReader(context);
     }
 
@@ -307,9 +309,10 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
         var failures = 0;
         var failed = -1;
         var ords = _ords;
+        var packed = _packed;
         for (var d = 0; d < ords.Length; d++)
         {
-            var ord = ords[d] = _values[d] is { } values ? values.GetOrd(doc) : -1;
+            var ord = ords[d] = packed is not null ? packed.Ord(doc, d) : _values[d] is { } values ? values.GetOrd(doc) : -1;
             var selectedOrd = _selectedOrd[d];
             if (selectedOrd != -2 && ord != selectedOrd)
             {
@@ -345,12 +348,163 @@ internal sealed class FacetingCollector(ICollector inner, string[] fields, strin
             for (var ord = 0; ord < values.ValueCount; ord++)
             {
                 if (counts[ord] == 0) continue;
-                values.LookupOrd(ord, term);
-                var key = term.Utf8ToString();
+                var key = _packed?.Label(d, ord);
+                if (key is null)
+                {
+                    values.LookupOrd(ord, term);
+                    key = term.Utf8ToString();
+                }
+
                 _counts[d][key] = _counts[d].GetValueOrDefault(key) + counts[ord];
                 counts[ord] = 0;
             }
         }
+    }
+}
+
+/// <summary>
+/// Caches a filter's documents per segment as a bit set (<see cref="CachingWrapperFilter"/> keeps a compressed set,
+/// which can only be iterated), so that the scope of a search can be tested per document (<see cref="ScopeStrategy"/>);
+/// the set handed out says whether it holds enough of the segment for that.
+/// </summary>
+internal sealed class BitSetCachingFilter(Filter filter) : CachingWrapperFilter(filter)
+{
+    /// <summary>Below one document in this many of a segment, the scope is sparse.</summary>
+    private const int Sparse = 64;
+
+    protected override DocIdSet CacheImpl(DocIdSetIterator iterator, AtomicReader reader)
+    {
+        var bits = new FixedBitSet(reader.MaxDoc);
+        bits.Or(iterator);
+        return bits;
+    }
+
+    public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
+    {
+        // null: no document of the segment is in the scope (as the base class answers)
+        if (base.GetDocIdSet(context, null) is not { } cached) return null!;
+        var dense = cached is FixedBitSet bits && bits.Cardinality * (long)Sparse >= context.AtomicReader.MaxDoc;
+        return new ScopeSet(BitsFilteredDocIdSet.Wrap(cached, acceptDocs), dense);
+    }
+
+    /// <summary>The scope's documents in a segment (deleted ones left out).</summary>
+    internal sealed class ScopeSet(DocIdSet set, bool dense) : DocIdSet
+    {
+        public bool Dense => dense;
+
+        public override DocIdSetIterator GetIterator() => set.GetIterator();
+
+        public override IBits Bits => set.Bits;
+
+        public override bool IsCacheable => set.IsCacheable;
+    }
+}
+
+/// <summary>
+/// How the scope restricts a query. Words and phrases: the scope's bits are handed to the postings as the documents to
+/// accept, so the query's scorer skips the others as it reads them, about twice as fast as advancing the query to each
+/// document of the scope in turn. (Lucene's bulk scorer for a word in several fields is no faster here and allocates
+/// a table of 2,048 buckets per segment and search, so the scorer runs in document order.) A prefix or
+/// wildcard is a constant score over a cached filter of most documents: there the scope leads and the query's documents
+/// are advanced to it. A scope with few documents in a segment leads as well.
+/// </summary>
+internal sealed class ScopeStrategy : FilteredQuery.FilterStrategy
+{
+    private static readonly ScopeStrategy Instance = new();
+
+    public static FilteredQuery.FilterStrategy For(Query query) =>
+        HasPattern(query) ? FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY : Instance;
+
+    private static bool HasPattern(Query query) => query switch
+    {
+        MultiTermQuery => true,
+        BooleanQuery b => b.Clauses.Any(c => HasPattern(c.Query)),
+        _ => false,
+    };
+
+    public override Scorer? FilteredScorer(AtomicReaderContext context, Weight weight, DocIdSet docIdSet) =>
+        docIdSet is BitSetCachingFilter.ScopeSet { Dense: true } && docIdSet.Bits is { } bits
+            ? weight.GetScorer(context, bits)
+            : FilteredQuery.LEAP_FROG_FILTER_FIRST_STRATEGY.FilteredScorer(context, weight, docIdSet);
+}
+
+/// <summary>
+/// The facet ordinals of every document of a segment packed into one integer (as many bits per facet as its number of
+/// values needs), and the value of each ordinal, computed once per segment and kept while the segment lives: counting
+/// a hit then reads one array element instead of asking the doc values of each facet. Null for a segment whose facets need more than 32 bits
+/// (thousands of plan units and years at once); the collector then reads the doc values.
+/// </summary>
+internal sealed class FacetOrdinals
+{
+    private static readonly ConditionalWeakTable<object, FacetOrdinals> Cache = new();
+
+    /// <summary>Stands for "does not fit" in the cache.</summary>
+    private static readonly FacetOrdinals None = new([], [], [], []);
+
+    private readonly int[] _packed;
+    private readonly int[] _shifts;
+    private readonly uint[] _masks;
+    private readonly string[][] _labels;
+
+    private FacetOrdinals(int[] packed, int[] shifts, uint[] masks, string[][] labels)
+    {
+        _packed = packed;
+        _shifts = shifts;
+        _masks = masks;
+        _labels = labels;
+    }
+
+    /// <summary>The value of ordinal <paramref name="ord"/> of facet <paramref name="d"/>.</summary>
+    public string Label(int d, int ord) => _labels[d][ord];
+
+    /// <summary>Ordinal of facet <paramref name="d"/> of a document of the segment (-1: none).</summary>
+    public int Ord(int doc, int d) => (int)(((uint)_packed[doc] >> _shifts[d]) & _masks[d]) - 1;
+
+    /// <summary>The packed ordinals of the facet fields (always the same fields) of a segment.</summary>
+    public static FacetOrdinals? Of(AtomicReader reader, string[] fields)
+    {
+        var ordinals = Cache.GetValue(reader.CoreCacheKey, _ => Build(reader, fields));
+        return ReferenceEquals(ordinals, None) ? null : ordinals;
+    }
+
+    private static FacetOrdinals Build(AtomicReader reader, string[] fields)
+    {
+        var values = fields.Select(reader.GetSortedDocValues).ToArray();
+        var shifts = new int[fields.Length];
+        var masks = new uint[fields.Length];
+        var shift = 0;
+        for (var d = 0; d < fields.Length; d++)
+        {
+            // ordinal + 1 (0: no value) takes up to ValueCount
+            var bits = values[d] is { ValueCount: > 0 } v ? 32 - BitOperations.LeadingZeroCount((uint)v.ValueCount) : 0;
+            if (shift + bits > 32) return None;
+            shifts[d] = bits == 0 ? 0 : shift;
+            masks[d] = bits == 0 ? 0 : (uint)((1UL << bits) - 1);
+            shift += bits;
+        }
+
+        var labels = values.Select(v =>
+        {
+            var term = new BytesRef();
+            return v is null ? [] : Enumerable.Range(0, v.ValueCount).Select(ord =>
+            {
+                v.LookupOrd(ord, term);
+                return term.Utf8ToString();
+            }).ToArray();
+        }).ToArray();
+        var packed = new int[reader.MaxDoc];
+        for (var doc = 0; doc < packed.Length; doc++)
+        {
+            uint p = 0;
+            for (var d = 0; d < values.Length; d++)
+            {
+                if (values[d] is { } v) p |= (uint)(v.GetOrd(doc) + 1) << shifts[d];
+            }
+
+            packed[doc] = (int)p;
+        }
+
+        return new FacetOrdinals(packed, shifts, masks, labels);
     }
 }
 
