@@ -20,8 +20,9 @@ public sealed class SearchBenchOptions
     /// <summary>Measured queries per searcher and class (ECase).</summary>
     public int Queries { get; private set; } = 250;
 
-    /// <summary>Warm-up passes over the whole query set per searcher, discarded.</summary>
-    public int Warmup { get; private set; } = 5;
+    /// <summary>Warm-up passes over the whole query set per searcher, discarded: 20 passes run each query 80 times, past
+    /// the 30 calls after which the JIT compiles a method again optimised, also for code only one query reaches.</summary>
+    public int Warmup { get; private set; } = 20;
 
     /// <summary>Most measured queries per client and class on PostgreSQL, and the most seconds per class.</summary>
     public int PgQueries { get; private set; } = 100;
@@ -52,7 +53,7 @@ public sealed class SearchBenchOptions
           --seed S           corpus seed (default 20261201)
           --searchers N      concurrent searchers / PostgreSQL clients (default 4)
           --queries N        measured ECase queries per searcher and class (default 250; quick 50)
-          --warmup N         warm-up passes over all queries per searcher, discarded (default 5; quick 2)
+          --warmup N         warm-up passes over all queries per searcher, discarded (default 20; quick 10)
           --pg-queries N     at most N measured PostgreSQL queries per client and class (default 100; quick 25)
           --pg-seconds S     at most S seconds per PostgreSQL class (default 30; quick 3)
           --commit-every N   documents per index commit while indexing (default 1000)
@@ -115,7 +116,7 @@ public sealed class SearchBenchOptions
 
         o.Docs = docs ?? (o.Quick ? QuickDocs : DefaultDocs);
         o.Queries = queries ?? (o.Quick ? 50 : 250);
-        o.Warmup = warmup ?? (o.Quick ? 2 : 5);
+        o.Warmup = warmup ?? (o.Quick ? 10 : 20);
         o.PgQueries = pgQueries ?? (o.Quick ? 25 : 100);
         o.PgSeconds = pgSeconds ?? (o.Quick ? 3 : 30);
         o.LagProbes = lag ?? (o.Quick ? 16 : 60);
