@@ -1,23 +1,12 @@
 // Citizen page: sign in, request an inspection, see the requests, view granted documents page by page, access history.
 import {
-  $, el, api, session, demoToken, demoTokensAvailable, announcer, busy, formatDate, showBlob, saveBlob,
+  $, el, caller, session, demoToken, demoTokensAvailable, announcer, busy, formatDate, showBlob, saveBlob,
   statusTexts, legalBasisTexts, refusalTexts,
 } from './portal.js';
 
 const auth = session('buerger');
 const say = announcer($('#meldung'));
-// An expired or wrong token signs the user out, so that the sign-in form comes back.
-async function call(path, options) {
-  try {
-    return await api(auth.token, path, options);
-  } catch (err) {
-    if (err.status === 401) {
-      auth.token = null;
-      showSignedIn();
-    }
-    throw err;
-  }
-}
+const call = caller(auth, () => showSignedIn());
 const viewer = { inspection: null, document: null, page: 1 };
 
 function showSignedIn() {

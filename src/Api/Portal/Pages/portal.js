@@ -129,6 +129,21 @@ export function announcer(element) {
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 /** Builds an element: el('td', { className: 'x' }, 'text', child). */
+/** api() with the session's token; an expired or wrong token signs the user out, so that the sign-in form comes back. */
+export function caller(auth, onSignedOut) {
+  return async (path, options) => {
+    try {
+      return await api(auth.token, path, options);
+    } catch (err) {
+      if (err.status === 401) {
+        auth.token = null;
+        onSignedOut();
+      }
+      throw err;
+    }
+  };
+}
+
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {

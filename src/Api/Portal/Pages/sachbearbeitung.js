@@ -1,23 +1,12 @@
 // Clerk page: open requests, a request's documents, redaction boxes dragged on the rendered page, the decision.
 import {
-  $, el, api, session, demoToken, demoTokensAvailable, announcer, busy, formatDate, showBlob,
+  $, el, caller, session, demoToken, demoTokensAvailable, announcer, busy, formatDate, showBlob,
   statusTexts, legalBasisTexts, refusalTexts, redactionTexts,
 } from './portal.js';
 
 const auth = session('sachbearbeitung');
 const say = announcer($('#meldung'));
-// An expired or wrong token signs the user out, so that the sign-in form comes back.
-async function call(path, options) {
-  try {
-    return await api(auth.token, path, options);
-  } catch (err) {
-    if (err.status === 401) {
-      auth.token = null;
-      showSignedIn();
-    }
-    throw err;
-  }
-}
+const call = caller(auth, () => showSignedIn());
 // The open request, its file's documents, and the page on screen.
 const state = { inspection: null, documents: [], document: null, page: 1, drag: null };
 
