@@ -17,6 +17,9 @@ public sealed class SearchBenchOptions
     public int Seed { get; private set; } = 20261201;
     public int Searchers { get; private set; } = 4;
 
+    /// <summary>Searches the service runs at once (0: its default, one per processor; a number ≥ searchers: no waiting).</summary>
+    public int Slots { get; private set; }
+
     /// <summary>Measured queries per searcher and class (ECase).</summary>
     public int Queries { get; private set; } = 250;
 
@@ -52,6 +55,8 @@ public sealed class SearchBenchOptions
           --docs N           documents in the corpus (default 100000; quick 6000)
           --seed S           corpus seed (default 20261201)
           --searchers N      concurrent searchers / PostgreSQL clients (default 4)
+          --slots N          searches the service runs at once, the others wait (default 0: one per processor,
+                             as Search:MaxConcurrentSearches; N >= searchers: none wait)
           --queries N        measured ECase queries per searcher and class (default 250; quick 50)
           --warmup N         warm-up passes over all queries per searcher, discarded (default 20; quick 10)
           --pg-queries N     at most N measured PostgreSQL queries per client and class (default 100; quick 25)
@@ -90,6 +95,7 @@ public sealed class SearchBenchOptions
                 case "--docs": docs = NextInt(100); break;
                 case "--seed": o.Seed = NextInt(0); break;
                 case "--searchers": o.Searchers = NextInt(1); break;
+                case "--slots": o.Slots = NextInt(0); break;
                 case "--queries": queries = NextInt(1); break;
                 case "--warmup": warmup = NextInt(0); break;
                 case "--pg-queries": pgQueries = NextInt(1); break;
@@ -184,7 +190,7 @@ public static class SearchBenchmark
                     if (o.IndexDir is not null) System.IO.File.WriteAllText(System.IO.Path.Combine(dir, "corpus"), CorpusKey(o));
                 }
 
-                var service = new SearchService();
+                var service = new SearchService(o.Slots);
                 if (o.Phases.Contains("query")) results.AddRange(Query(o, index, service, queries, ct));
                 if (o.Phases.Contains("profile")) SearchProfile.Run(index, service, queries, o.Quick ? 10 : 30, corpus);
             }
@@ -364,6 +370,7 @@ public static class SearchBenchmark
             Console.WriteLine(string.Create(inv, $"[query]   {q.Class,-9} {q.Lucene,-34} {r.Total,7} / {all.Total,7} ({100.0 * all.Total / Math.Max(1, index.DocumentCount),5:0.0} %)  p.{first?.Page?.ToString(inv) ?? "-"} {snippet}"));
         }
 
+        Console.WriteLine($"[query] {o.Searchers} searchers, {service.Slots} search slots (at most {service.Slots} searches run at once)");
         Console.WriteLine($"[query] warming up: {o.Warmup} passes over all {queries.Count} queries per searcher …");
         Concurrent(o.Searchers, (client, k) => k < o.Warmup * queries.Count, (client, k) => Run(queries[(client + k) % queries.Count], ClerkScope), TimeSpan.MaxValue, ct);
 

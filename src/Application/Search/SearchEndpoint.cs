@@ -52,7 +52,7 @@ public static class SearchEndpoint
         SearchResult result;
         try
         {
-            result = search.Search(request);
+            result = await search.SearchAsync(request, ct);
         }
         catch (SearchQueryException e)
         {

@@ -30,7 +30,7 @@ public sealed class SearchIndexHost(
     private readonly SearchProjector _projector = new(texts);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Lock _openLock = new();
-    private readonly SearchService _service = new();
+    private readonly SearchService _service = new(options.Value.MaxConcurrentSearches);
     private SearchIndex? _current;
     private RebuildProgress? _rebuild;
     private System.IO.FileStream? _processLock;
@@ -54,6 +54,24 @@ public sealed class SearchIndexHost(
 
     /// <summary>Runs a search on the live index; a rebuild swapping it meanwhile does not disturb the search.</summary>
     public SearchResult Search(SearchRequest request) => WithLive(index => _service.Search(index, request));
+
+    /// <summary>As <see cref="Search"/>, waiting for a free search slot without holding a thread.</summary>
+    public async Task<SearchResult> SearchAsync(SearchRequest request, CancellationToken ct)
+    {
+        while (true)
+        {
+            var index = Current;
+            if (!index.TryLease()) continue;
+            try
+            {
+                return await _service.SearchAsync(index, request, ct);
+            }
+            finally
+            {
+                index.Return();
+            }
+        }
+    }
 
     /// <summary>Reads the live index, keeping it open even if a rebuild swaps it out meanwhile.</summary>
     private T WithLive<T>(Func<SearchIndex, T> read)

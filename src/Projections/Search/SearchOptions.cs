@@ -23,4 +23,11 @@ public sealed class SearchOptions
     /// after all is applied late (see <see cref="SearchIndexHost"/>), so nothing is lost either way.
     /// </summary>
     public TimeSpan GapTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Searches that run at the same time; more wait their turn (0: one per processor). A search is CPU work of a few
+    /// milliseconds, so running more than the cores can take only makes every one of them slower: the scheduler
+    /// slices them, and a search that loses its core waits several of its own lengths for it (ADR 0022).
+    /// </summary>
+    public int MaxConcurrentSearches { get; set; }
 }

@@ -37,7 +37,7 @@ public sealed class SearchQueryException(string message, Exception? inner = null
 /// to what the caller may see before anything is scored or counted, counts facets in the same pass (each facet counted
 /// as if its own selection were not applied, so the other values stay visible), and highlights a snippet with its page.
 /// </summary>
-public sealed class SearchService
+public sealed class SearchService(int maxConcurrent = 0)
 {
     public const int MaxPageSize = 100;
     public const int MaxDepth = 1000;
@@ -56,7 +56,40 @@ public sealed class SearchService
 
     private readonly ConcurrentDictionary<SearchScope, Filter> _scopeFilters = new(new ScopeComparer());
 
+    /// <summary>Admission of searches: at most this many run at once, the others wait in turn (see <see cref="SearchOptions.MaxConcurrentSearches"/>).</summary>
+    private readonly SearchSlots _slots = new(maxConcurrent > 0 ? maxConcurrent : Environment.ProcessorCount);
+
+    public int Slots => _slots.Count;
+
+    /// <summary>Runs a search when a slot is free, blocking the calling thread until then.</summary>
     public SearchResult Search(SearchIndex index, SearchRequest request)
+    {
+        _slots.Enter();
+        try
+        {
+            return Run(index, request);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Runs a search when a slot is free, without holding a thread while it waits.</summary>
+    public async Task<SearchResult> SearchAsync(SearchIndex index, SearchRequest request, CancellationToken ct)
+    {
+        await _slots.EnterAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return Run(index, request);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private SearchResult Run(SearchIndex index, SearchRequest request)
     {
         var size = Math.Clamp(request.PageSize, 1, MaxPageSize);
         var page = Math.Max(1, request.Page);
