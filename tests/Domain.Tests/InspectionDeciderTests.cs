@@ -159,4 +159,31 @@ public sealed class InspectionDeciderTests() : DeciderSpec<Inspection, Inspectio
         Given(Requested, withdrawn).When(new InspectionCommand.Grant(new(true, [], []), Expiry, false)).ThenRejected(InspectionRejections.NotPending);
         Given(Requested, withdrawn).When(new InspectionCommand.Withdraw(null), CitizenCtx).ThenRejected(InspectionRejections.Closed);
     }
+
+    [Fact]
+    public void Destroying_the_file_closes_an_open_request_and_nothing_of_it_is_shown_after()
+    {
+        var close = new InspectionCommand.Close(InspectionCloseReason.FileDestroyed);
+        var closed = new InspectionClosed(InspectionId, InspectionCloseReason.FileDestroyed, Clerk, Now);
+        Given(Requested).When(close).Then(closed);
+        Given(Requested, GrantedCaseA).When(close).Then(closed);
+
+        Given(Requested, GrantedCaseA, closed).When(new InspectionCommand.View(CaseA, DocA, 1, 1), CitizenCtx).ThenRejected(InspectionRejections.NotOpen);
+        Given(Requested, GrantedCaseA, closed).When(new InspectionCommand.Redact(Id(900), CaseA, DocA, 1, Box, false, RedactionReason.Other)).ThenRejected(InspectionRejections.Closed);
+        Given(Requested, closed).When(new InspectionCommand.Grant(new(true, [], []), Expiry, false)).ThenRejected(InspectionRejections.NotPending);
+        Given(Requested, closed).When(new InspectionCommand.Withdraw(null), CitizenCtx).ThenRejected(InspectionRejections.Closed);
+        Given(Requested, closed).When(close).ThenRejected(InspectionRejections.Closed);
+        Given(Requested, new InspectionRefused(InspectionId, RefusalReason.Other, "nein", Clerk, Now)).When(close).ThenRejected(InspectionRejections.Closed);
+    }
+
+    [Fact]
+    public void A_closed_request_shows_no_documents()
+    {
+        var state = new object[] { Requested, GrantedCaseA, new InspectionClosed(InspectionId, InspectionCloseReason.FileDestroyed, Clerk, Now) }
+            .Aggregate((Inspection?)null, Inspection.Evolve)!;
+        Assert.Equal(InspectionStatus.Closed, state.Status);
+        Assert.Empty(state.Documents);
+        Assert.False(state.Shows(DocA, 1));
+        Assert.True(state.IsFinished);
+    }
 }

@@ -2,12 +2,15 @@ using System.Security.Claims;
 using System.Text.Json;
 using ECase.Application.Common;
 using ECase.Application.Content;
+using ECase.Application.Inspections;
 using ECase.Application.Security;
 using ECase.Domain.Cases;
 using ECase.Domain.Common;
 using ECase.Domain.Disposal;
 using ECase.Domain.Files;
+using ECase.Domain.Inspections;
 using ECase.Projections.Files;
+using ECase.Projections.Inspections;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Builder;
@@ -97,7 +100,9 @@ public static class CompleteDisposalHandler
             documentsOf[fileId] = documents;
         }
 
-        var allStreams = streamsOf.Values.SelectMany(s => s).ToList();
+        // Citizens' inspections of these files name the hashes they showed; they end with the files and keep nothing alive.
+        var inspections = await InspectionsOfAsync(session, [.. streamsOf.Keys], ct);
+        var allStreams = streamsOf.Values.SelectMany(s => s).Concat(inspections.Select(i => i.Id)).ToList();
         var shared = await references.StillReferencedAsync([.. blobsOf.Values.SelectMany(b => b.Keys).Distinct()], allStreams, ct);
         var disposed = new List<DisposedFile>();
         foreach (var (stream, disposition, archiveReference) in toDestroy)
@@ -126,6 +131,8 @@ public static class CompleteDisposalHandler
             foreach (var caseId in stream.Aggregate!.Cases) session.Events.Append(caseId, destroyed[0]);
         }
 
+        await CloseInspectionsAsync(session, inspections, ctx, ct);
+
         foreach (var skip in skipped)
         {
             var stream = await fileTasks[skip.FileId];
@@ -136,6 +143,28 @@ public static class CompleteDisposalHandler
         processStream.AppendMany(DisposalDecider.Decide(process, new DisposalCommand.Complete(disposed, skipped, certificateRef), ctx).EventsOrThrow());
         var hashes = blobsOf.Values.SelectMany(b => b.Keys).Where(h => !shared.Contains(h)).Distinct().ToList();
         return (new DisposalResult(process.Id, disposed, skipped, $"/api/disposal/processes/{process.Id}/messages/certificate"), new DeleteDisposedContent(process.Id, hashes));
+    }
+
+    private static async Task<IReadOnlyList<(Guid Id, InspectionStatus Status)>> InspectionsOfAsync(IQuerySession session, Guid[] fileIds, CancellationToken ct)
+    {
+        if (fileIds.Length == 0) return [];
+        var views = await session.Query<InspectionView>().Where(v => v.FileId.In(fileIds)).ToListAsync(ct);
+        return [.. views.Select(v => (v.Id, v.Status))];
+    }
+
+    /// <summary>
+    /// Citizens' inspection requests of the destroyed files that are still open end with them (<see cref="InspectionClosed"/>),
+    /// in the same transaction: nothing of the file may be shown afterwards. Their derived copies go with the blobs.
+    /// </summary>
+    private static async Task CloseInspectionsAsync(
+        IDocumentSession session, IReadOnlyList<(Guid Id, InspectionStatus Status)> inspections, CommandContext ctx, CancellationToken ct)
+    {
+        foreach (var (id, status) in inspections)
+        {
+            if (status is not (InspectionStatus.Requested or InspectionStatus.Granted or InspectionStatus.PartlyGranted)) continue;
+            var stream = await session.Events.FetchForWriting<Inspection>(id, ct);
+            stream.AppendMany(InspectionDecider.Decide(stream.Aggregate, new InspectionCommand.Close(InspectionCloseReason.FileDestroyed), ctx).EventsOrThrow());
+        }
     }
 
     private static DisposalCertificateData Certificate(
@@ -158,9 +187,11 @@ public static class DeleteDisposedContentHandler
 {
     public static async Task Handle(
         DeleteDisposedContent message, IContentStore store, IOptions<DisposalOptions> options, IOptions<ContentStoreOptions> content, IDocumentStore documents,
-        ILogger<DeleteDisposedContent> logger, CancellationToken ct)
+        InspectionCopies inspectionCopies, ILogger<DeleteDisposedContent> logger, CancellationToken ct)
     {
         foreach (var hash in message.Hashes) store.Delete(hash);
+        // Citizens' copies, page images and the PDFs they were made from, derived from the deleted content.
+        var copies = inspectionCopies.DeleteDerivedFrom(message.Hashes);
         // The transfer containers hold copies of the transferred content: they go too.
         await using var query = documents.QuerySession();
         foreach (var job in await query.Query<ExportJob>().Where(j => j.ProcessId == message.ProcessId).ToListAsync(ct))
@@ -169,6 +200,6 @@ public static class DeleteDisposedContentHandler
             if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
         }
 
-        logger.LogInformation("Disposal {Process}: {Blobs} blobs deleted", message.ProcessId, message.Hashes.Count);
+        logger.LogInformation("Disposal {Process}: {Blobs} blobs and {Copies} derived inspection files deleted", message.ProcessId, message.Hashes.Count, copies);
     }
 }

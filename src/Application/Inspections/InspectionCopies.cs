@@ -98,7 +98,8 @@ public sealed class InspectionCopies(
             .Select(r => new Redaction(new Domain.Inspections.RedactionArea(r.Page, r.X, r.Y, r.Width, r.Height), r.WholePage, r.ReasonCode))
             .ToList();
         var key = Hash($"{System.IO.Path.GetFileName(source.PdfPath)}|{title}|{string.Join(";", boxes.Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
-        return OnceAsync(System.IO.Path.Combine(_root, "redacted", key + ".pdf"), async temp =>
+        // Named after the source first (its content hash), so that the copies of destroyed content can be found and deleted.
+        return OnceAsync(System.IO.Path.Combine(_root, "redacted", $"{System.IO.Path.GetFileNameWithoutExtension(source.PdfPath)}-{key}.pdf"), async temp =>
         {
             foreach (var b in boxes)
             {
@@ -114,6 +115,34 @@ public sealed class InspectionCopies(
     public Task<string> PageImageAsync(string pdfPath, int page, CancellationToken ct) =>
         OnceAsync(System.IO.Path.Combine(_root, "pages", $"{System.IO.Path.GetFileNameWithoutExtension(pdfPath)}-{page}-{PageDpi}.png"),
             temp => redactor.RenderPageAsync(pdfPath, page, PageDpi, temp, ct), ct);
+
+    /// <summary>
+    /// Deletes every file derived from the given content (disposal): the PDFs shown from it, the redacted copies and the page
+    /// images, all of which are named after the content hash they come from. Returns how many files were deleted.
+    /// </summary>
+    public int DeleteDerivedFrom(IReadOnlyCollection<string> sha256s)
+    {
+        if (sha256s.Count == 0) return 0;
+        var gone = new HashSet<string>(sha256s, StringComparer.Ordinal);
+        var deleted = 0;
+        foreach (var folder in new[] { "sources", "redacted", "pages" })
+        {
+            var dir = System.IO.Path.Combine(_root, folder);
+            if (!System.IO.Directory.Exists(dir)) continue;
+            foreach (var path in System.IO.Directory.EnumerateFiles(dir))
+            {
+                var name = System.IO.Path.GetFileName(path);
+                if (name.Length <= 64 || name[64] is not ('.' or '-') || !gone.Contains(name[..64])) continue;
+                System.IO.File.Delete(path);
+                _pages.TryRemove(path, out _);
+                deleted++;
+            }
+        }
+
+        foreach (var version in _pageCounts.Keys.Where(v => gone.Contains(v.Sha256) || (v.PdfRenditionSha256 is { } r && gone.Contains(r))))
+            _pageCounts.TryRemove(version, out _);
+        return deleted;
+    }
 
     private static RequestInvalidException NotViewable(string why) =>
         new("inspection-document-not-viewable", why, status: 409);

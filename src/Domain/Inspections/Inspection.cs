@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace ECase.Domain.Inspections;
 
-public enum InspectionStatus { Requested, Granted, PartlyGranted, Refused, Expired, Withdrawn }
+public enum InspectionStatus { Requested, Granted, PartlyGranted, Refused, Expired, Withdrawn, Closed }
 
 /// <summary>Akteneinsicht: one citizen's request to inspect one file, and what the clerk decided.</summary>
 public sealed record Inspection(
@@ -11,6 +11,9 @@ public sealed record Inspection(
 {
     /// <summary>The document versions the grant in force shows (empty before a grant and after a refusal).</summary>
     public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
+
+    /// <summary>Refused, expired, withdrawn or closed: nothing more happens on the request.</summary>
+    public bool IsFinished => Status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn or InspectionStatus.Closed;
 
     public bool Shows(Guid documentId, int version) => Documents.Any(d => d.DocumentId == documentId && d.Version == version);
 
@@ -35,6 +38,7 @@ public sealed record Inspection(
         (not null, RedactionRemoved e) => state with { Redactions = state.Redactions.RemoveAll(r => r.RedactionId == e.RedactionId) },
         (not null, InspectionExpired) => state with { Status = InspectionStatus.Expired },
         (not null, InspectionWithdrawn) => state with { Status = InspectionStatus.Withdrawn },
+        (not null, InspectionClosed) => state with { Status = InspectionStatus.Closed, Scope = InspectionScope.Nothing, Documents = [] },
         _ => state,
     };
 }

@@ -35,6 +35,9 @@ public abstract record InspectionCommand
     public sealed record Expire : InspectionCommand;
 
     public sealed record Withdraw(string? Reason) : InspectionCommand;
+
+    /// <summary>Ends a request that is still open because its file is gone (disposal).</summary>
+    public sealed record Close(InspectionCloseReason Reason) : InspectionCommand;
 }
 
 public static class InspectionRejections
@@ -55,7 +58,7 @@ public static class InspectionRejections
     public static readonly Rejection RedactionUnknown = new("redaction-unknown", "The inspection has no such redaction.", RejectionKind.NotFound);
     public static readonly Rejection PageInvalid = new("inspection-page-invalid", "Pages are numbered from 1 (0: the whole document as a download).", RejectionKind.Invalid);
     public static readonly Rejection NotExpired = new("inspection-not-expired", "The inspection has not expired.");
-    public static readonly Rejection Closed = new("inspection-closed", "The inspection was refused, withdrawn or has expired.");
+    public static readonly Rejection Closed = new("inspection-closed", "The inspection was refused, withdrawn or closed, or has expired.");
 }
 
 /// <summary>
@@ -84,16 +87,19 @@ public static class InspectionDecider
             : Decision.Of(new InspectionRefused(state.Id, c.ReasonCode, c.Justification.Trim(), ctx.By, ctx.Now)),
         (not null, InspectionCommand.Redact c) => Redact(state, c, ctx),
         (not null, InspectionCommand.RemoveRedaction c) =>
-            state.Status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn ? InspectionRejections.Closed
+            state.IsFinished ? InspectionRejections.Closed
             : state.Redactions.All(r => r.RedactionId != c.RedactionId) ? InspectionRejections.RedactionUnknown
             : Decision.Of(new RedactionRemoved(state.Id, c.RedactionId, ctx.By, ctx.Now)),
         (not null, InspectionCommand.View c) => View(state, c, ctx),
         (not null, InspectionCommand.Expire) => state.Status is not (InspectionStatus.Granted or InspectionStatus.PartlyGranted) ? InspectionRejections.Closed
             : state.ExpiresOn is not { } end || Today(ctx) <= end ? InspectionRejections.NotExpired
             : Decision.Of(new InspectionExpired(state.Id, end, ctx.By, ctx.Now)),
-        (not null, InspectionCommand.Withdraw c) => state.Status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn
+        (not null, InspectionCommand.Withdraw c) => state.IsFinished
             ? InspectionRejections.Closed
             : Decision.Of(new InspectionWithdrawn(state.Id, string.IsNullOrWhiteSpace(c.Reason) ? null : c.Reason.Trim(), ctx.By, ctx.Now)),
+        (not null, InspectionCommand.Close c) => state.IsFinished
+            ? InspectionRejections.Closed
+            : Decision.Of(new InspectionClosed(state.Id, c.Reason, ctx.By, ctx.Now)),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -115,7 +121,7 @@ public static class InspectionDecider
 
     private static Decision Redact(Inspection state, InspectionCommand.Redact c, CommandContext ctx)
     {
-        if (state.Status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn) return InspectionRejections.Closed;
+        if (state.IsFinished) return InspectionRejections.Closed;
         var a = c.Area;
         if (a.Page < 1 || c.Version < 1 || a.X < 0 || a.Y < 0 || a.Width <= 0 || a.Height <= 0 || a.X + a.Width > MaxPoints || a.Y + a.Height > MaxPoints
             || !double.IsFinite(a.X + a.Y + a.Width + a.Height))

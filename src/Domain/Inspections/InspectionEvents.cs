@@ -71,4 +71,10 @@ public sealed record InspectionDocumentViewed(
 
 public sealed record InspectionExpired(Guid InspectionId, DateOnly ExpiresOn, Actor ExpiredBy, DateTimeOffset ExpiredAt);
 
+/// <summary>Why an inspection ended without the citizen or the clerk deciding it.</summary>
+public enum InspectionCloseReason { FileDestroyed }
+
+/// <summary>The request ended because what it was about is gone (the file was destroyed or handed to the archive and deleted).</summary>
+public sealed record InspectionClosed(Guid InspectionId, InspectionCloseReason Reason, Actor ClosedBy, DateTimeOffset ClosedAt);
+
 public sealed record InspectionWithdrawn(Guid InspectionId, string? Reason, Actor WithdrawnBy, DateTimeOffset WithdrawnAt);

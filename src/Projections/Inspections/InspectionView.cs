@@ -61,6 +61,7 @@ public sealed class InspectionViewProjection : SingleStreamProjection<Inspection
         IncludeType<RedactionRemoved>();
         IncludeType<InspectionExpired>();
         IncludeType<InspectionWithdrawn>();
+        IncludeType<InspectionClosed>();
     }
 
     public override InspectionView? Evolve(InspectionView? snapshot, Guid id, IEvent e) =>
@@ -96,6 +97,7 @@ public sealed class InspectionViewProjection : SingleStreamProjection<Inspection
         (not null, RedactionRemoved e) => s with { Redactions = [.. s.Redactions.Where(r => r.RedactionId != e.RedactionId)] },
         (not null, InspectionExpired e) => s with { Status = InspectionStatus.Expired, ClosedAt = e.ExpiredAt },
         (not null, InspectionWithdrawn e) => s with { Status = InspectionStatus.Withdrawn, ClosedAt = e.WithdrawnAt },
+        (not null, InspectionClosed e) => s with { Status = InspectionStatus.Closed, Scope = InspectionScope.Nothing, ClosedAt = e.ClosedAt, Documents = [] },
         _ => null,
     };
 }

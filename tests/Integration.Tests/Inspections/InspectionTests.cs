@@ -7,6 +7,9 @@ using ECase.Application.Inspections;
 using ECase.Application.Submissions;
 using ECase.Domain.Inspections;
 using ECase.Projections.Inspections;
+using ECase.Application.Content;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
@@ -369,6 +372,56 @@ public sealed class InspectionTests(ECaseApp app)
         await GrantAsync(id, download: false);
         await AssertProblemAsync(await _citizen.GetAsync($"/api/citizen/inspections/{id}/documents/{file.DocumentA}/download"), HttpStatusCode.Forbidden, "inspection-download-not-allowed");
         Assert.Equal(HttpStatusCode.OK, (await _citizen.GetAsync($"/api/citizen/inspections/{id}/documents/{file.DocumentA}/pages/1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Destroying_the_file_closes_its_open_inspections_and_deletes_the_copies_made_for_them()
+    {
+        // A plan unit whose files are destroyed without the archive (two-stage disposal), a file with one letter in it.
+        var plan = $"92.{Random.Shared.Next(1, 9999)}";
+        (await _given.Registrar.PostJsonAsync("/api/file-plan", new { code = plan, title = "Nachbarschaftsanfragen", retentionYears = 1, disposal = "Destroy" }))
+            .EnsureSuccessStatusCode();
+        var file = await _given.FileAsync(planUnit: plan, title: "Lärmschutz Hofweg 3");
+        var c = await _given.CaseAsync(file.Id, title: "Beschwerde");
+        var letter = Letter($"vernichtet-{Guid.NewGuid():N}");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(letter));
+        var documentId = await SubmitAsync(_given, c.Id, "Beschwerde.pdf", letter);
+
+        var granted = await RequestAsync(file.Reference);
+        await RedactSecretAsync(granted, documentId);
+        await GrantAsync(granted);
+        var pending = await RequestAsync(file.Reference, _otherCitizen);
+        Assert.Equal(HttpStatusCode.OK, (await _citizen.GetAsync($"/api/citizen/inspections/{granted}/documents/{documentId}/pages/1")).StatusCode);
+        var copies = InspectionCopies.Directory(
+            app.Services.GetRequiredService<IOptions<InspectionOptions>>().Value, app.Services.GetRequiredService<IOptions<ContentStoreOptions>>().Value);
+        string[] Derived() => System.IO.Directory.Exists(copies)
+            ? [.. System.IO.Directory.EnumerateFiles(copies, sha + "*", System.IO.SearchOption.AllDirectories)]
+            : [];
+        Assert.Contains(Derived(), p => p.Contains("/sources/", StringComparison.Ordinal));
+        Assert.Contains(Derived(), p => p.Contains("/redacted/", StringComparison.Ordinal));
+        Assert.Contains(Derived(), p => p.Contains("/pages/", StringComparison.Ordinal));
+
+        (await _given.ClerkHa.PostJsonAsync($"/api/cases/{c.Id}/close", new { })).EnsureSuccessStatusCode();
+        (await _given.ClerkHa.PostJsonAsync($"/api/files/{file.Id}/close", new { })).EnsureSuccessStatusCode();
+        (await _given.Registrar.PutAsync($"/api/files/{file.Id}/retention", new StringContent(
+            JsonSerializer.Serialize(new { endsOn = Today.AddDays(-1), reason = "abgelaufen" }), System.Text.Encoding.UTF8, "application/json")))
+            .EnsureSuccessStatusCode();
+        var started = await (await _given.Registrar.PostJsonAsync("/api/disposal/processes", new { fileIds = new[] { file.Id }, twoStage = true }))
+            .ReadAsync<JsonElement>();
+        (await _given.Registrar.PostJsonAsync($"/api/disposal/processes/{started.GetProperty("processId").GetGuid()}/destroy", new { })).EnsureSuccessStatusCode();
+        await app.WaitForJobsAsync();
+
+        // Both requests are closed; nothing of the file is shown any more, and the copies made for the citizen are gone.
+        Assert.Equal(InspectionStatus.Closed, (await (await _citizen.GetAsync($"/api/citizen/inspections/{granted}")).ReadAsync<InspectionSummary>()).Status);
+        Assert.Equal(InspectionStatus.Closed, (await (await _otherCitizen.GetAsync($"/api/citizen/inspections/{pending}")).ReadAsync<InspectionSummary>()).Status);
+        foreach (var path in DocumentRoutes(granted, documentId))
+            await AssertProblemAsync(await _citizen.GetAsync(path), HttpStatusCode.NotFound);
+        var grantAfter = await _given.ClerkHa.PostJsonAsync($"/api/inspections/{pending}/grant", new { wholeFile = true, expiresOn = Today.AddDays(7), downloadAllowed = false });
+        Assert.False(grantAfter.IsSuccessStatusCode);
+        Assert.Equal(InspectionStatus.Closed, (await (await _otherCitizen.GetAsync($"/api/citizen/inspections/{pending}")).ReadAsync<InspectionSummary>()).Status);
+        Assert.True(Derived().Length == 0, "left: " + string.Join(", ", Derived()));
+        // The grant named the letter's hash; that must not keep the destroyed letter in the store.
+        Assert.False(System.IO.File.Exists(System.IO.Path.Combine(app.ContentRoot, sha[..2], sha[2..4], sha)));
     }
 
     private static Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? code = null) =>

@@ -24,7 +24,7 @@ const problemTexts = {
 
 export const statusTexts = {
   Requested: 'Beantragt', Granted: 'Gewährt', PartlyGranted: 'Teilweise gewährt',
-  Refused: 'Abgelehnt', Expired: 'Abgelaufen', Withdrawn: 'Zurückgezogen',
+  Refused: 'Abgelehnt', Expired: 'Abgelaufen', Withdrawn: 'Zurückgezogen', Closed: 'Beendet – Akte ausgesondert',
 };
 
 export const legalBasisTexts = {
