@@ -18,8 +18,9 @@ namespace ECase.Infrastructure.Pdf;
 /// wholly on the visible page: such words are dropped whole. A withheld page becomes a placeholder page of the same size that states the page number and the reason.
 /// Because the copy is composed from pixels and the kept words only, nothing of the original's content streams, fonts,
 /// images, annotations, form fields, metadata, attachments or scripts reaches it; the original is only read.
-/// Areas are in the page's user space (PDF points from the bottom left, before /Rotate, as pdf.js's convertToPdfPoint gives
-/// them). Pages with /Rotate are burned in correctly but carry no text layer (see <see cref="TextLayer"/>).
+/// Areas are in the displayed page's space: PDF points from the bottom left corner of the crop box with /Rotate applied, the
+/// space of <see cref="PageSizes"/> and of the page images the clerk draws boxes on. Pages with /Rotate are burned in
+/// correctly but carry no text layer (see <see cref="TextLayer"/>).
 /// Stateless and thread-safe; register as a singleton.
 /// </summary>
 public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
@@ -131,9 +132,9 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
     }
 
     /// <summary>
-    /// The kept words as invisible text in the page's user space; returns how many words were dropped. A page with /Rotate gets
-    /// no text layer: PdfPig reports its words in the displayed orientation, not in the user space the areas are given in, and a
-    /// word tested against a box in the wrong space could leak.
+    /// The kept words as invisible text in the page's user space; returns how many words were dropped. The areas are mapped
+    /// back into user space to test the words. A page with /Rotate gets no text layer: PdfPig reports its words in the
+    /// displayed orientation rather than in user space, and a word tested against a box in the wrong space could leak.
     /// </summary>
     private static int TextLayer(PageContent content, EmbeddedFont font, Page page, IReadOnlyList<PdfRectangle> areas, PageGeometry geometry)
     {
@@ -141,6 +142,7 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
         if (page.Rotation.Value % 360 != 0)
             return page.GetWords().Count(w => Clean(w.Text).Length > 0);
         content.Transform(geometry.UserSpaceToPage);
+        areas = [.. areas.Select(geometry.ToUserSpace)];
         foreach (var word in page.GetWords())
         {
             var text = Clean(word.Text);
@@ -248,16 +250,25 @@ public sealed class RedactedCopyWriter(TimeProvider clock) : IRedactedCopies
         public (int Left, int Top, int Right, int Bottom) ToPixels(PdfRectangle area, int width, int height, int bleed)
         {
             double sx = width / Width, sy = height / Height;
-            double minX = double.MaxValue, maxX = double.MinValue, minY = double.MaxValue, maxY = double.MinValue;
-            foreach (var (x, y) in new[] { (area.Left, area.Bottom), (area.Left, area.Top), (area.Right, area.Bottom), (area.Right, area.Top) })
-            {
-                var m = UserSpaceToPage;
-                double px = m[0] * x + m[2] * y + m[4], py = m[1] * x + m[3] * y + m[5];
-                (minX, maxX, minY, maxY) = (Math.Min(minX, px), Math.Max(maxX, px), Math.Min(minY, py), Math.Max(maxY, py));
-            }
             static int Clamp(double v, int max) => (int)Math.Clamp(v, 0, max);
-            return (Clamp(Math.Floor(minX * sx) - bleed, width), Clamp(Math.Floor((Height - maxY) * sy) - bleed, height),
-                Clamp(Math.Ceiling(maxX * sx) + bleed, width), Clamp(Math.Ceiling((Height - minY) * sy) + bleed, height));
+            return (Clamp(Math.Floor(area.Left * sx) - bleed, width), Clamp(Math.Floor((Height - area.Top) * sy) - bleed, height),
+                Clamp(Math.Ceiling(area.Right * sx) + bleed, width), Clamp(Math.Ceiling((Height - area.Bottom) * sy) + bleed, height));
+        }
+
+        /// <summary>A displayed area in the original's user space (the inverse of <see cref="UserSpaceToPage"/>).</summary>
+        public PdfRectangle ToUserSpace(PdfRectangle area)
+        {
+            var m = UserSpaceToPage;
+            var det = m[0] * m[3] - m[1] * m[2];
+            double minX = double.MaxValue, maxX = double.MinValue, minY = double.MaxValue, maxY = double.MinValue;
+            foreach (var (px, py) in new[] { (area.Left, area.Bottom), (area.Left, area.Top), (area.Right, area.Bottom), (area.Right, area.Top) })
+            {
+                double dx = px - m[4], dy = py - m[5];
+                double x = (m[3] * dx - m[2] * dy) / det, y = (-m[1] * dx + m[0] * dy) / det;
+                (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
+            }
+
+            return new PdfRectangle(minX, minY, maxX, maxY);
         }
     }
 
