@@ -61,6 +61,8 @@ public static class PersistenceSetup
         services.AddSingleton<Xdomea.ITransferPackageBuilder, Xdomea.TransferPackageBuilder>();
         services.AddSingleton<ITransferPackages, Xdomea.TransferPackages>();
 
+        // Marten logs through ILogger<IDocumentStore>: conflicts are answered or retried, not errors (MartenStoreLogger).
+        services.AddSingleton<Microsoft.Extensions.Logging.ILogger<IDocumentStore>, MartenStoreLogger>();
         services.AddMarten(opts =>
             {
                 opts.Connection(connectionString);
