@@ -188,4 +188,30 @@ public sealed class PermissionAndFacetTests : IDisposable
         Assert.Equal("Einmal geändert", Assert.Single(_index.Search("Parkausweis").Hits).Title);
         Assert.Equal(1, _index.Index.DocumentCount);
     }
+
+    [Fact]
+    public void Listing_a_case_sees_what_was_put_moved_and_deleted_since_the_last_commit()
+    {
+        var a = _index.Document("Erster Brief", ["Lageplan"]);
+        var caseId = a.CaseId!.Value;
+        var b = _index.Document("Zweiter Brief", ["Lageplan"]) with { CaseId = caseId, FileId = a.FileId };
+        var moved = _index.Document("Dritter Brief", ["Lageplan"]) with { CaseId = caseId, FileId = a.FileId };
+        _index.Index.Put(b);
+        _index.Index.Put(moved);
+        _index.Commit();
+        string[] Titles(string field, Guid id) => [.. _index.Index.All(field, id).Select(e => e.Title).Order(StringComparer.Ordinal)];
+        Assert.Equal(["Dritter Brief", "Erster Brief", "Zweiter Brief"], Titles(SearchFields.CaseId, caseId));
+
+        // uncommitted: one changed, one deleted, one moved to another case, one new
+        _index.Index.Put(a with { Title = "Erster Brief, geändert" });
+        _index.Index.Delete(b.Id);
+        _index.Index.Put(moved with { CaseId = Guid.NewGuid() });
+        var added = _index.Document("Vierter Brief", ["Lageplan"]) with { CaseId = caseId, FileId = a.FileId };
+        _index.Index.Put(added);
+
+        Assert.Equal(["Erster Brief, geändert", "Vierter Brief"], Titles(SearchFields.CaseId, caseId));
+        Assert.Equal(["Dritter Brief", "Erster Brief, geändert", "Vierter Brief"], Titles(SearchFields.FileId, a.FileId));
+        _index.Commit();
+        Assert.Equal(["Erster Brief, geändert", "Vierter Brief"], Titles(SearchFields.CaseId, caseId));
+    }
 }
