@@ -43,7 +43,7 @@ public sealed class ExceptionMapping(ILogger<ExceptionMapping> logger) : IExcept
         ContentMissingException or ContentCorruptedException => (500, "content-integrity", e.Message, null),
         ExistingStreamIdCollisionException => (409, "already-exists", "Something with this id exists already.", null),
         ConcurrencyException or DcbConcurrencyException => Stale(http),
-        _ when e.GetType().Name is "EventStreamUnexpectedMaxEventIdException" or "ConcurrentUpdateException" => Stale(http),
+        _ when Conflicts.IsVersionConflict(e) => Stale(http),
         BadHttpRequestException b => (b.StatusCode, b.StatusCode == 413 ? "upload-too-large" : "bad-request", b.Message, null),
         _ when Find<PostgresException>(e) is { SqlState: PostgresErrorCodes.UniqueViolation } =>
             (409, "unique-violation", "Another record already holds this unique value.", null),

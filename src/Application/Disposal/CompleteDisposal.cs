@@ -161,7 +161,7 @@ public static class CompleteDisposalHandler
     {
         foreach (var (id, status) in inspections)
         {
-            if (status is not (InspectionStatus.Requested or InspectionStatus.Granted or InspectionStatus.PartlyGranted)) continue;
+            if (status.IsFinished()) continue;
             var stream = await session.Events.FetchForWriting<Inspection>(id, ct);
             stream.AppendMany(InspectionDecider.Decide(stream.Aggregate, new InspectionCommand.Close(InspectionCloseReason.FileDestroyed), ctx).EventsOrThrow());
         }

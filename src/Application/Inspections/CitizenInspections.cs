@@ -209,7 +209,7 @@ public static class RecordInspectionViewHandler
 {
     /// <summary>Two pages of one inspection viewed at the same moment (two tabs) race for the next stream version: try again.</summary>
     public static void Configure(HandlerChain chain) =>
-        chain.OnException(e => e is JasperFx.ConcurrencyException || e.GetType().Name == "EventStreamUnexpectedMaxEventIdException")
+        chain.OnException(Conflicts.IsVersionConflict)
             .RetryWithCooldown(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100),
                 TimeSpan.FromMilliseconds(200));
 

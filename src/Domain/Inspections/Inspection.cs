@@ -4,6 +4,13 @@ namespace ECase.Domain.Inspections;
 
 public enum InspectionStatus { Requested, Granted, PartlyGranted, Refused, Expired, Withdrawn, Closed }
 
+public static class InspectionStatuses
+{
+    /// <summary>Refused, expired, withdrawn or closed: nothing more happens on the request.</summary>
+    public static bool IsFinished(this InspectionStatus status) =>
+        status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn or InspectionStatus.Closed;
+}
+
 /// <summary>Akteneinsicht: one citizen's request to inspect one file, and what the clerk decided.</summary>
 public sealed record Inspection(
     Guid Id, Guid FileId, string FileReference, string CitizenId, LegalBasis LegalBasis, InspectionStatus Status, InspectionScope Scope,
@@ -13,7 +20,7 @@ public sealed record Inspection(
     public IReadOnlyList<GrantedVersion> Documents { get; init; } = [];
 
     /// <summary>Refused, expired, withdrawn or closed: nothing more happens on the request.</summary>
-    public bool IsFinished => Status is InspectionStatus.Refused or InspectionStatus.Expired or InspectionStatus.Withdrawn or InspectionStatus.Closed;
+    public bool IsFinished => Status.IsFinished();
 
     public bool Shows(Guid documentId, int version) => Documents.Any(d => d.DocumentId == documentId && d.Version == version);
 

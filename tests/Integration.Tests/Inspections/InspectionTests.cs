@@ -349,6 +349,7 @@ public sealed class InspectionTests(ECaseApp app)
             HttpStatusCode.Forbidden);
 
         var id = await RequestAsync(file.File.Reference);
+        await app.WaitForJobsAsync(); // the letters' text extraction appends to their cases meanwhile
         var before = await app.EventCountAsync();
         async Task Refused(string path, object body, HttpStatusCode status, string? code = null) =>
             await AssertProblemAsync(await _given.ClerkHa.PostJsonAsync($"/api/inspections/{id}/{path}", body), status, code);

@@ -128,7 +128,6 @@ export function announcer(element) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-/** Builds an element: el('td', { className: 'x' }, 'text', child). */
 /** api() with the session's token; an expired or wrong token signs the user out, so that the sign-in form comes back. */
 export function caller(auth, onSignedOut) {
   return async (path, options) => {
@@ -144,6 +143,7 @@ export function caller(auth, onSignedOut) {
   };
 }
 
+/** Builds an element: el('td', { className: 'x' }, 'text', child). */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {

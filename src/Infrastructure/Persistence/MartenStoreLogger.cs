@@ -1,4 +1,4 @@
-using JasperFx;
+using ECase.Application.Common;
 using Marten;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -32,8 +32,7 @@ public sealed class MartenStoreLogger(ILoggerFactory factory) : ILogger<IDocumen
 
     /// <summary>A version conflict on a stream or document: Marten's own exceptions, or its append function's MT003.</summary>
     public static bool IsConcurrencyConflict(Exception ex) =>
-        ex is ConcurrencyException
-        || ex.GetType().Name is "EventStreamUnexpectedMaxEventIdException" or "ConcurrentUpdateException"
+        Conflicts.IsVersionConflict(ex)
         || ex is PostgresException { SqlState: "MT003" }
         || (ex.InnerException is { } inner && IsConcurrencyConflict(inner));
 }
