@@ -14,7 +14,25 @@ public sealed class BenchOptions
 
     public double Seconds { get; private set; } = 20;
 
+    /// <summary>Warm-up seconds every phase runs at least, discarded.</summary>
     public double WarmupSeconds { get; private set; } = 5;
+
+    /// <summary>
+    /// Past <see cref="WarmupSeconds"/>, the warm-up goes on in windows of <see cref="WarmupWindowSeconds"/> until
+    /// <see cref="SettledWindows"/> windows in a row have not beaten the best window before them by more than
+    /// <see cref="SettledGain"/>, or until this many seconds in all.
+    /// The .NET JIT's tiered compilation takes tens of seconds under load on two cores to replace the first code by optimised
+    /// code; measured before that, a phase measures the JIT, not ECase (bench/README.md).
+    /// </summary>
+    public double WarmupMaxSeconds { get; private set; } = 180;
+
+    public double WarmupWindowSeconds => Quick ? 2 : 5;
+
+    /// <summary>A warm-up window that does not beat the best rate so far times this is one without progress.</summary>
+    public const double SettledGain = 1.03;
+
+    /// <summary>Windows in a row without progress after which the rate counts as settled.</summary>
+    public int SettledWindows => Quick ? 2 : 3;
 
     public bool Quick { get; private set; }
 
@@ -43,10 +61,11 @@ public sealed class BenchOptions
     public static string Usage => """
         usage: ECase.Bench NAME [--quick] [options]
           NAME                append
-          --quick             6 s per phase, 2 s warm-up (default 20 s, 5 s warm-up)
+          --quick             6 s per phase, 2–12 s warm-up (default 20 s, 5–180 s warm-up)
           --writers N         concurrent writers (default 8)
           --seconds S         measured seconds per phase (overrides --quick)
-          --warmup S          warm-up seconds per phase, discarded
+          --warmup S          warm-up seconds every phase runs at least, discarded
+          --warmup-max S      then warm up in windows until the rate settles, at most S seconds in all (= --warmup: fixed)
           --phases LIST       comma-separated subset of raw,app,http (default all)
           --subs-per-case K   submissions per case between OpenCase and CloseCase (default 2)
           --cases-per-file M  cases per file before a writer opens a fresh file (default 25)
@@ -61,7 +80,7 @@ public sealed class BenchOptions
     public static BenchOptions Parse(string[] args)
     {
         var o = new BenchOptions();
-        double? seconds = null, warmup = null;
+        double? seconds = null, warmup = null, warmupMax = null;
         for (var i = 0; i < args.Length; i++)
         {
             var a = args[i];
@@ -79,6 +98,7 @@ public sealed class BenchOptions
                 case "--writers": o.Writers = NextInt(1); break;
                 case "--seconds": seconds = NextDouble(0.5); break;
                 case "--warmup": warmup = NextDouble(0); break;
+                case "--warmup-max": warmupMax = NextDouble(0); break;
                 case "--subs-per-case": o.SubmissionsPerCase = NextInt(0); break;
                 case "--cases-per-file": o.CasesPerFile = NextInt(1); break;
                 case "--doc-bytes": o.DocumentBytes = NextInt(64); break;
@@ -105,6 +125,7 @@ public sealed class BenchOptions
         if (o.Name.Length == 0) throw new ArgumentException("Name the benchmark to run.");
         o.Seconds = seconds ?? (o.Quick ? 6 : 20);
         o.WarmupSeconds = warmup ?? (o.Quick ? 2 : 5);
+        o.WarmupMaxSeconds = Math.Max(o.WarmupSeconds, warmupMax ?? (o.Quick ? 12 : 180));
         return o;
     }
 }

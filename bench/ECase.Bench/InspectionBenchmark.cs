@@ -66,10 +66,10 @@ public sealed class InspectionBenchOptions
         return o;
     }
 
-    /// <summary>The shared driver's options with this run's clients and durations.</summary>
+    /// <summary>The shared driver's options with this run's clients and durations (a fixed warm-up).</summary>
     public BenchOptions Driver() => BenchOptions.Parse(
         ["append", "--writers", Clients.ToString(CultureInfo.InvariantCulture), "--seconds", Seconds.ToString(CultureInfo.InvariantCulture),
-         "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--pg", ConnectionString]);
+         "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--warmup-max", Warmup.ToString(CultureInfo.InvariantCulture), "--pg", ConnectionString]);
 }
 
 /// <summary>

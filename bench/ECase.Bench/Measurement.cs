@@ -73,7 +73,10 @@ public sealed record KindResult(string Kind, double Rate, Latency Latency);
 /// <summary>What one measured phase produced.</summary>
 public sealed record PhaseResult(
     string Phase, int Writers, double Seconds, int Ops, int Errors, double Rate, Latency Latency, IReadOnlyList<KindResult> Kinds, CpuUse Cpu,
-    string? DbReport);
+    string? DbReport, Warmup Warmup);
+
+/// <summary>How long a phase warmed up, and whether its rate had stopped rising by then.</summary>
+public sealed record Warmup(double Seconds, bool Settled);
 
 /// <summary>
 /// CPU used during a phase, in cores: the whole machine (from /proc/stat), this process, the API child process and all
@@ -211,11 +214,7 @@ public static class Driver
         string phase, IReadOnlyList<IBenchWriter> writers, string[] kinds, BenchOptions options, ErrorLog errors,
         Process? child, DbProbe? probe, CancellationToken ct)
     {
-        if (options.WarmupSeconds > 0)
-        {
-            Console.WriteLine($"[{phase}] warming up {options.WarmupSeconds.ToString(CultureInfo.InvariantCulture)} s …");
-            await RunForAsync(phase, writers, kinds, TimeSpan.FromSeconds(options.WarmupSeconds), errors, ct);
-        }
+        var warmup = await WarmUpAsync(phase, writers, kinds, options, errors, ct);
 
         if (probe is not null) await probe.StartAsync(ct);
         var cpu = new CpuMeter(child);
@@ -227,7 +226,46 @@ public static class Driver
         var ops = rec.Ticks.Sum(t => t.Count);
         var db = probe is null ? null : await probe.StopAsync(ops, ct);
         var kindResults = kinds.Select((k, i) => new KindResult(k, rec.Ticks[i].Count / seconds, Latency.Of(rec.Ticks[i]))).ToList();
-        return new PhaseResult(phase, writers.Count, seconds, ops, rec.Errors, ops / seconds, Latency.Of(rec.Ticks.SelectMany(t => t)), kindResults, cpuUse, db);
+        return new PhaseResult(phase, writers.Count, seconds, ops, rec.Errors, ops / seconds, Latency.Of(rec.Ticks.SelectMany(t => t)), kindResults, cpuUse, db, warmup);
+    }
+
+    /// <summary>
+    /// Runs the minimum warm-up, then windows until the rate has stopped rising (see <see cref="BenchOptions.WarmupMaxSeconds"/>),
+    /// printing each window's rate. Returns the seconds spent and whether the rate settled before the cap.
+    /// </summary>
+    private static async Task<Warmup> WarmUpAsync(
+        string phase, IReadOnlyList<IBenchWriter> writers, string[] kinds, BenchOptions options, ErrorLog errors, CancellationToken ct)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (options.WarmupMaxSeconds <= 0) return new Warmup(0, Settled: false);
+        var fixedLength = options.WarmupMaxSeconds <= options.WarmupSeconds;
+        Console.WriteLine(fixedLength
+            ? string.Create(inv, $"[{phase}] warming up {options.WarmupSeconds:0.#} s …")
+            : string.Create(inv, $"[{phase}] warming up {options.WarmupSeconds:0.#}–{options.WarmupMaxSeconds:0.#} s, until the rate settles …"));
+        var started = Stopwatch.GetTimestamp();
+        if (options.WarmupSeconds > 0) await RunForAsync(phase, writers, kinds, TimeSpan.FromSeconds(options.WarmupSeconds), errors, ct);
+        if (fixedLength) return new Warmup(Stopwatch.GetElapsedTime(started).TotalSeconds, Settled: false);
+
+        var best = 0.0;
+        var withoutProgress = 0;
+        var rates = new List<string>();
+        while (Stopwatch.GetElapsedTime(started).TotalSeconds + options.WarmupWindowSeconds <= options.WarmupMaxSeconds + 0.5)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var rec = await RunForAsync(phase, writers, kinds, TimeSpan.FromSeconds(options.WarmupWindowSeconds), errors, ct);
+            var rate = rec.Ticks.Sum(t => t.Count) / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            rates.Add(rate.ToString("0", inv));
+            withoutProgress = rates.Count > 1 && rate < best * BenchOptions.SettledGain ? withoutProgress + 1 : 0;
+            best = Math.Max(best, rate);
+            if (withoutProgress >= options.SettledWindows)
+            {
+                Console.WriteLine(string.Create(inv, $"[{phase}] warm-up settled after {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s; per {options.WarmupWindowSeconds:0} s window: {string.Join(" ", rates)} /s"));
+                return new Warmup(Stopwatch.GetElapsedTime(started).TotalSeconds, Settled: true);
+            }
+        }
+
+        Console.WriteLine(string.Create(inv, $"[{phase}] warm-up NOT settled within {options.WarmupMaxSeconds:0} s (still rising; the figures below are low); per window: {string.Join(" ", rates)} /s"));
+        return new Warmup(Stopwatch.GetElapsedTime(started).TotalSeconds, Settled: false);
     }
 
     private static async Task<Recorder> RunForAsync(

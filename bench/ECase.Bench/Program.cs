@@ -95,8 +95,12 @@ namespace ECase.Bench
             static string Ratio(PhaseResult? a, PhaseResult? b) =>
                 a is null || b is null || b.Rate == 0 ? "nan" : (a.Rate / b.Rate).ToString("0.00", CultureInfo.InvariantCulture);
             var p99 = http is null ? "nan" : http.Latency.P99Ms.ToString("0.0", inv);
-            Console.WriteLine(string.Create(inv, $"writers={o.Writers} seconds={o.Seconds:0.#} (per phase, after {o.WarmupSeconds:0.#} s warm-up)"));
-            Console.WriteLine($"RESULT append raw_tps={Rate(raw)} app_cps={Rate(app)} http_cps={Rate(http)} http_p99_ms={p99} ratio_app_raw={Ratio(app, raw)} ratio_http_raw={Ratio(http, raw)}");
+            static string Warm(PhaseResult? r) => r is null ? "nan" : r.Warmup.Seconds.ToString("0", CultureInfo.InvariantCulture);
+            Console.WriteLine(string.Create(inv, $"writers={o.Writers} seconds={o.Seconds:0.#} (per phase, after a warm-up of {o.WarmupSeconds:0.#}–{o.WarmupMaxSeconds:0.#} s)"));
+            foreach (var r in new[] { raw, app, http }.OfType<PhaseResult>().Where(r => !r.Warmup.Settled && o.WarmupMaxSeconds > o.WarmupSeconds))
+                Console.WriteLine($"note: the {r.Phase} phase was measured before its rate had settled (raise --warmup-max)");
+            Console.WriteLine($"RESULT append raw_tps={Rate(raw)} app_cps={Rate(app)} http_cps={Rate(http)} http_p99_ms={p99} ratio_app_raw={Ratio(app, raw)} ratio_http_raw={Ratio(http, raw)} " +
+                $"warmup_app_s={Warm(app)} warmup_http_s={Warm(http)}");
             return failed || errors.Count > 0 ? 1 : 0;
         }
     }
