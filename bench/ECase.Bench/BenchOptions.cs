@@ -32,7 +32,7 @@ public sealed class BenchOptions
     public const double SettledGain = 1.03;
 
     /// <summary>Windows in a row without progress after which the rate counts as settled.</summary>
-    public int SettledWindows => Quick ? 2 : 3;
+    public int SettledWindows => Quick ? 2 : 4;
 
     public bool Quick { get; private set; }
 
@@ -61,7 +61,7 @@ public sealed class BenchOptions
     public static string Usage => """
         usage: ECase.Bench NAME [--quick] [options]
           NAME                append
-          --quick             6 s per phase, 2–12 s warm-up (default 20 s, 5–180 s warm-up)
+          --quick             6 s per phase, 2–10 s warm-up (default 20 s, 5–180 s warm-up)
           --writers N         concurrent writers (default 8)
           --seconds S         measured seconds per phase (overrides --quick)
           --warmup S          warm-up seconds every phase runs at least, discarded
@@ -125,7 +125,7 @@ public sealed class BenchOptions
         if (o.Name.Length == 0) throw new ArgumentException("Name the benchmark to run.");
         o.Seconds = seconds ?? (o.Quick ? 6 : 20);
         o.WarmupSeconds = warmup ?? (o.Quick ? 2 : 5);
-        o.WarmupMaxSeconds = Math.Max(o.WarmupSeconds, warmupMax ?? (o.Quick ? 12 : 180));
+        o.WarmupMaxSeconds = Math.Max(o.WarmupSeconds, warmupMax ?? (o.Quick ? 10 : 180));
         return o;
     }
 }
