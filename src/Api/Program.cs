@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ECase.Api.Auth;
 using ECase.Api.Demo;
 using ECase.Api.Health;
@@ -12,7 +13,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Scalar.AspNetCore;
-using System.Text.Json.Serialization;
 
 var builder = WebApplication.CreateBuilder(args);
 
