@@ -16,6 +16,9 @@ public sealed class InspectionBenchOptions
     public int Clients { get; private set; } = 16;
     public double Seconds { get; private set; } = 15;
     public double Warmup { get; private set; } = 3;
+
+    /// <summary>Warm-up cap: past <see cref="Warmup"/> a phase warms up until its rate settles (ADR 0025); 0 with --quick.</summary>
+    public double WarmupMax { get; private set; } = 180;
     public int Documents { get; private set; } = 10;
     public int PagesPerDocument { get; private set; } = 3;
     public string? ApiDll { get; private set; }
@@ -25,10 +28,11 @@ public sealed class InspectionBenchOptions
 
     public static string Usage => """
         usage: ECase.Bench inspection [--quick] [--clients N] [--seconds S] [--warmup W] [--documents D] [options]
-          --quick           5 s per phase after 1 s warm-up (whole run < 60 s)
+          --quick           5 s per phase after a fixed 1 s warm-up (whole run < 60 s; the JIT has not settled)
           --clients N       concurrent HTTP clients, one connection and one inspection each (default 16)
           --seconds S       measured seconds per phase (default 15)
-          --warmup W        warm-up seconds per phase (default 3)
+          --warmup W        warm-up seconds every phase runs at least (default 3)
+          --warmup-max S    then warm up until the rate settles, at most S seconds (default 180; = --warmup: fixed)
           --documents D     granted documents per inspection, 3 pages each (default 10)
           --pg CONNSTR      PostgreSQL connection string (default $ECASE_PG or the project-local cluster)
           --api-dll PATH    the API to start (bench/run.sh passes the Release build)
@@ -37,7 +41,7 @@ public sealed class InspectionBenchOptions
     public static InspectionBenchOptions Parse(IReadOnlyList<string> args)
     {
         var o = new InspectionBenchOptions();
-        double? seconds = null, warmup = null;
+        double? seconds = null, warmup = null, warmupMax = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -49,10 +53,11 @@ public sealed class InspectionBenchOptions
             switch (a)
             {
                 case "inspection": break;
-                case "--quick": o.Seconds = 5; o.Warmup = 1; break;
+                case "--quick": o.Seconds = 5; o.Warmup = 1; o.WarmupMax = 0; break;
                 case "--clients": o.Clients = NextInt(1); break;
                 case "--seconds": seconds = NextDouble(0.5); break;
                 case "--warmup": warmup = NextDouble(0); break;
+                case "--warmup-max": warmupMax = NextDouble(0); break;
                 case "--documents": o.Documents = NextInt(1); break;
                 case "--pg": o.ConnectionString = Next(); break;
                 case "--api-dll": o.ApiDll = Next(); break;
@@ -63,13 +68,15 @@ public sealed class InspectionBenchOptions
 
         if (seconds is { } s) o.Seconds = s;
         if (warmup is { } w) o.Warmup = w;
+        if (warmupMax is { } m) o.WarmupMax = m;
+        o.WarmupMax = Math.Max(o.WarmupMax, o.Warmup);
         return o;
     }
 
-    /// <summary>The shared driver's options with this run's clients and durations (a fixed warm-up).</summary>
+    /// <summary>The shared driver's options with this run's clients and durations.</summary>
     public BenchOptions Driver() => BenchOptions.Parse(
         ["append", "--writers", Clients.ToString(CultureInfo.InvariantCulture), "--seconds", Seconds.ToString(CultureInfo.InvariantCulture),
-         "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--warmup-max", Warmup.ToString(CultureInfo.InvariantCulture), "--pg", ConnectionString]);
+         "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--warmup-max", WarmupMax.ToString(CultureInfo.InvariantCulture), "--pg", ConnectionString]);
 }
 
 /// <summary>
