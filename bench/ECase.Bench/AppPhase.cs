@@ -70,10 +70,13 @@ public static class AppPhase
                     new CreatePlanUnit(Guid.CreateVersion7(), PlanUnitCode, "Benchmark", 10, DisposalProposal.Appraise, Registrar), ct);
             }
 
+            await using var group = options.GroupCommit ? new GroupCommitPort(sp) : null;
+            if (group is not null) Console.WriteLine("[app] EXPERIMENT: group commit (bench/ECase.Bench/GroupCommitPort.cs), not the product's write path");
             var writers = Enumerable.Range(0, options.Writers)
-                .Select(i => new CaseCycleWriter(i, new BusPort(sp), options)).ToList();
+                .Select(i => new CaseCycleWriter(i, group ?? (ICasePort)new BusPort(sp), options)).ToList();
             var result = await Driver.RunAsync("app", writers, CaseCycleWriter.Kinds, options, errors, child: null, new DbProbe(options.ConnectionString, schema, trace), ct);
             Driver.Print(result, "app_cps");
+            if (group is not null) Console.WriteLine($"[app] group commit: {group.MeanBatch:0.0} commands per transaction on average");
             return result;
         }
         finally

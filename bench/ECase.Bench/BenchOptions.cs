@@ -58,6 +58,9 @@ public sealed class BenchOptions
     /// <summary>App phase only: count Npgsql round trips per statement (adds overhead).</summary>
     public bool TraceSql { get; private set; }
 
+    /// <summary>Experiment in the app phase only (ADR 0024 option 1): the commands waiting at a moment share one transaction.</summary>
+    public bool GroupCommit { get; private set; }
+
     public static string Usage => """
         usage: ECase.Bench NAME [--quick] [options]
           NAME                append
@@ -75,6 +78,7 @@ public sealed class BenchOptions
           --append-mode MODE  app phase only: override Marten's Events.AppendMode (Rich, Quick, QuickWithServerTimestamps);
                               an experiment, not the app's setting (Marten 9 defaults to QuickWithServerTimestamps)
           --trace-sql         app phase only: count Npgsql round trips per command by statement (adds overhead)
+          --group-commit      app phase only, experiment (ADR 0024): waiting commands share one session and transaction
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -109,6 +113,7 @@ public sealed class BenchOptions
                         ? mode : throw new ArgumentException("--append-mode is Rich, Quick or QuickWithServerTimestamps.");
                     break;
                 case "--trace-sql": o.TraceSql = true; break;
+                case "--group-commit": o.GroupCommit = true; break;
                 case "--phases":
                     o.Phases = new HashSet<string>(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
                     if (o.Phases.Count == 0 || o.Phases.Any(p => p is not ("raw" or "app" or "http")))
