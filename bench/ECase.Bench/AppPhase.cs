@@ -89,7 +89,7 @@ public static class AppPhase
     }
 
     /// <summary>Each command in its own DI scope, as an HTTP request would have it.</summary>
-    private sealed class BusPort(IServiceProvider services) : ICasePort
+    internal sealed class BusPort(IServiceProvider services) : ICasePort
     {
         private readonly IContentStore _store = services.GetRequiredService<IContentStore>();
 
@@ -112,18 +112,26 @@ public static class AppPhase
         /// <summary>Stage and promote the bytes, then register, exactly like the API's demo data does.</summary>
         public async Task RegisterSubmissionAsync(Guid caseId, string subject, string fileName, byte[] document, CancellationToken ct)
         {
-            var staged = await _store.StageAsync(new System.IO.MemoryStream(document), long.MaxValue, ct);
-            await _store.PromoteAsync(staged, ct);
+            var cmd = await SubmissionAsync(_store, caseId, subject, fileName, document, ct);
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SubmissionRegistered>(cmd, ct);
+        }
+
+        /// <summary>Stages and promotes the bytes, then builds the command that registers them.</summary>
+        public static async Task<RegisterSubmission> SubmissionAsync(
+            IContentStore store, Guid caseId, string subject, string fileName, byte[] document, CancellationToken ct)
+        {
+            var staged = await store.StageAsync(new System.IO.MemoryStream(document), long.MaxValue, ct);
+            await store.PromoteAsync(staged, ct);
             NewDocument[] documents =
             [
                 new(Guid.CreateVersion7(), System.IO.Path.GetFileNameWithoutExtension(fileName),
                     new ContentRef(staged.Sha256, staged.Size, "application/pdf", fileName)),
             ];
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SubmissionRegistered>(new RegisterSubmission(
+            return new RegisterSubmission(
                 caseId, Guid.CreateVersion7(), SubmissionChannel.Email,
                 new Sender(Guid.CreateVersion7(), "Muster GmbH", "Hauptstraße 1, 12345 Musterstadt", null),
-                DateTimeOffset.UtcNow, subject, documents, null, Clerk), ct);
+                DateTimeOffset.UtcNow, subject, documents, null, Clerk);
         }
 
         public async Task CloseCaseAsync(Guid caseId, CancellationToken ct)

@@ -4,7 +4,6 @@ using ECase.Application.Cases;
 using ECase.Application.Content;
 using ECase.Application.Scanning;
 using ECase.Application.Submissions;
-using ECase.Domain.Cases;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +22,7 @@ public sealed class GroupCommitPort : ICasePort, IAsyncDisposable
 {
     private const int MaxBatch = 64;
     private readonly IServiceProvider _services;
+    private readonly ICasePort _bus;
     private readonly IDocumentStore _store;
     private readonly IContentStore _content;
     private readonly ITextExtractor _extractor;
@@ -37,6 +37,7 @@ public sealed class GroupCommitPort : ICasePort, IAsyncDisposable
     public GroupCommitPort(IServiceProvider services)
     {
         _services = services;
+        _bus = new AppPhase.BusPort(services);
         _store = services.GetRequiredService<IDocumentStore>();
         _content = services.GetRequiredService<IContentStore>();
         _extractor = services.GetRequiredService<ITextExtractor>();
@@ -47,33 +48,15 @@ public sealed class GroupCommitPort : ICasePort, IAsyncDisposable
 
     public double MeanBatch => _batches == 0 ? 0 : (double)_commands / _batches;
 
-    public async Task<Guid> OpenFileAsync(string title, CancellationToken ct)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        var r = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<ECase.Application.Files.FileOpenedResult>(
-            new ECase.Application.Files.OpenFile(Guid.CreateVersion7(), title, AppPhase.PlanUnitCode, ECase.Domain.Common.Confidentiality.Open, AppPhase.Clerk.OrgUnit, AppPhase.Clerk), ct);
-        return r.Id;
-    }
+    public Task<Guid> OpenFileAsync(string title, CancellationToken ct) => _bus.OpenFileAsync(title, ct);
 
     public Task<Guid> OpenCaseAsync(Guid fileId, string title, CancellationToken ct) =>
         Enqueue(async (s, _, c) => (await OpenCaseHandler.Handle(new OpenCase(fileId, Guid.CreateVersion7(), title, null, AppPhase.Clerk), s, _clock, c)).Id);
 
     public async Task RegisterSubmissionAsync(Guid caseId, string subject, string fileName, byte[] document, CancellationToken ct)
     {
-        var staged = await _content.StageAsync(new System.IO.MemoryStream(document), long.MaxValue, ct);
-        await _content.PromoteAsync(staged, ct);
-        NewDocument[] documents =
-        [
-            new(Guid.CreateVersion7(), System.IO.Path.GetFileNameWithoutExtension(fileName), new ContentRef(staged.Sha256, staged.Size, "application/pdf", fileName)),
-        ];
-        await Enqueue(async (s, m, c) =>
-        {
-            var r = await RegisterSubmissionHandler.Handle(new RegisterSubmission(
-                caseId, Guid.CreateVersion7(), SubmissionChannel.Email,
-                new Sender(Guid.CreateVersion7(), "Muster GmbH", "Hauptstraße 1, 12345 Musterstadt", null),
-                DateTimeOffset.UtcNow, subject, documents, null, AppPhase.Clerk), s, m, _extractor, _scanning, _clock, c);
-            return r.CaseId;
-        });
+        var cmd = await AppPhase.BusPort.SubmissionAsync(_content, caseId, subject, fileName, document, ct);
+        await Enqueue(async (s, m, c) => (await RegisterSubmissionHandler.Handle(cmd, s, m, _extractor, _scanning, _clock, c)).CaseId);
     }
 
     public Task CloseCaseAsync(Guid caseId, CancellationToken ct) =>

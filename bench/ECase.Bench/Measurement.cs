@@ -255,7 +255,7 @@ public static class Driver
             var rec = await RunForAsync(phase, writers, kinds, TimeSpan.FromSeconds(options.WarmupWindowSeconds), errors, ct);
             var rate = rec.Ticks.Sum(t => t.Count) / Stopwatch.GetElapsedTime(t0).TotalSeconds;
             rates.Add(rate.ToString("0", inv));
-            withoutProgress = rates.Count > 1 && rate < best * BenchOptions.SettledGain ? withoutProgress + 1 : 0;
+            withoutProgress = rate < best * BenchOptions.SettledGain ? withoutProgress + 1 : 0;
             best = Math.Max(best, rate);
             if (withoutProgress >= options.SettledWindows)
             {
