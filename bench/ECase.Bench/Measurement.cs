@@ -75,8 +75,8 @@ public sealed record PhaseResult(
     string Phase, int Writers, double Seconds, int Ops, int Errors, double Rate, Latency Latency, IReadOnlyList<KindResult> Kinds, CpuUse Cpu,
     string? DbReport, Warmup Warmup);
 
-/// <summary>How long a phase warmed up, and whether its rate had stopped rising by then.</summary>
-public sealed record Warmup(double Seconds, bool Settled);
+/// <summary>How long a phase warmed up, and whether its rate had stopped rising by then (null: a fixed warm-up, not checked).</summary>
+public sealed record Warmup(double Seconds, bool? Settled);
 
 /// <summary>
 /// CPU used during a phase, in cores: the whole machine (from /proc/stat), this process, the API child process and all
@@ -237,14 +237,14 @@ public static class Driver
         string phase, IReadOnlyList<IBenchWriter> writers, string[] kinds, BenchOptions options, ErrorLog errors, CancellationToken ct)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (options.WarmupMaxSeconds <= 0) return new Warmup(0, Settled: false);
         var fixedLength = options.WarmupMaxSeconds <= options.WarmupSeconds;
-        Console.WriteLine(fixedLength
-            ? string.Create(inv, $"[{phase}] warming up {options.WarmupSeconds:0.#} s …")
-            : string.Create(inv, $"[{phase}] warming up {options.WarmupSeconds:0.#}–{options.WarmupMaxSeconds:0.#} s, until the rate settles …"));
+        if (options.WarmupMaxSeconds > 0)
+            Console.WriteLine(fixedLength
+                ? string.Create(inv, $"[{phase}] warming up {options.WarmupSeconds:0.#} s …")
+                : string.Create(inv, $"[{phase}] warming up {options.WarmupSeconds:0.#}–{options.WarmupMaxSeconds:0.#} s, until the rate settles …"));
         var started = Stopwatch.GetTimestamp();
         if (options.WarmupSeconds > 0) await RunForAsync(phase, writers, kinds, TimeSpan.FromSeconds(options.WarmupSeconds), errors, ct);
-        if (fixedLength) return new Warmup(Stopwatch.GetElapsedTime(started).TotalSeconds, Settled: false);
+        if (fixedLength) return new Warmup(Stopwatch.GetElapsedTime(started).TotalSeconds, Settled: null);
 
         var best = 0.0;
         var withoutProgress = 0;
