@@ -45,7 +45,7 @@ public sealed class BenchOptions
     /// <summary>Size of the PDF-like document of each submission, in bytes.</summary>
     public int DocumentBytes { get; private set; } = 2048;
 
-    public HashSet<string> Phases { get; private set; } = new(["raw", "app", "http"], StringComparer.OrdinalIgnoreCase);
+    public HashSet<string> Phases { get; private set; } = new(["raw", "app", "floor", "http"], StringComparer.OrdinalIgnoreCase);
 
     public string ConnectionString { get; private set; } =
         Environment.GetEnvironmentVariable("ECASE_PG") is { Length: > 0 } pg ? pg : DefaultConnectionString;
@@ -64,12 +64,12 @@ public sealed class BenchOptions
     public static string Usage => """
         usage: ECase.Bench NAME [--quick] [options]
           NAME                append
-          --quick             6 s per phase, 2–10 s warm-up (default 20 s, 5–180 s warm-up)
+          --quick             4 s per phase after a fixed 3 s warm-up: a smoke run (default 20 s, 5–180 s warm-up)
           --writers N         concurrent writers (default 8)
           --seconds S         measured seconds per phase (overrides --quick)
           --warmup S          warm-up seconds every phase runs at least, discarded
           --warmup-max S      then warm up in windows until the rate settles, at most S seconds in all (= --warmup: fixed)
-          --phases LIST       comma-separated subset of raw,app,http (default all)
+          --phases LIST       comma-separated subset of raw,app,floor,http (default all; floor: ADR 0026)
           --subs-per-case K   submissions per case between OpenCase and CloseCase (default 2)
           --cases-per-file M  cases per file before a writer opens a fresh file (default 25)
           --doc-bytes B       size of each submitted PDF-like document (default 2048)
@@ -116,8 +116,8 @@ public sealed class BenchOptions
                 case "--group-commit": o.GroupCommit = true; break;
                 case "--phases":
                     o.Phases = new HashSet<string>(Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
-                    if (o.Phases.Count == 0 || o.Phases.Any(p => p is not ("raw" or "app" or "http")))
-                        throw new ArgumentException("--phases takes a comma-separated subset of raw,app,http.");
+                    if (o.Phases.Count == 0 || o.Phases.Any(p => p is not ("raw" or "app" or "floor" or "http")))
+                        throw new ArgumentException("--phases takes a comma-separated subset of raw,app,floor,http.");
                     break;
                 case "-h" or "--help": throw new ArgumentException("");
                 default:
@@ -128,9 +128,9 @@ public sealed class BenchOptions
         }
 
         if (o.Name.Length == 0) throw new ArgumentException("Name the benchmark to run.");
-        o.Seconds = seconds ?? (o.Quick ? 6 : 20);
-        o.WarmupSeconds = warmup ?? (o.Quick ? 2 : 5);
-        o.WarmupMaxSeconds = Math.Max(o.WarmupSeconds, warmupMax ?? (o.Quick ? 10 : 180));
+        o.Seconds = seconds ?? (o.Quick ? 4 : 20);
+        o.WarmupSeconds = warmup ?? (o.Quick ? 3 : 5);
+        o.WarmupMaxSeconds = Math.Max(o.WarmupSeconds, warmupMax ?? (o.Quick ? 0 : 180));
         return o;
     }
 }

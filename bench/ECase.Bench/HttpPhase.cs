@@ -174,7 +174,7 @@ public static class HttpPhase
         private readonly Lock _lock = new();
         private bool _echo;
 
-        public ApiProcess(string dll, IReadOnlyDictionary<string, string> environment)
+        public ApiProcess(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
         {
             var info = new ProcessStartInfo("dotnet")
             {
@@ -184,6 +184,7 @@ public static class HttpPhase
                 UseShellExecute = false,
             };
             info.ArgumentList.Add(dll);
+            foreach (var a in args) info.ArgumentList.Add(a);
             foreach (var (k, v) in environment) info.Environment[k] = v;
             Process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the API.");
             Process.OutputDataReceived += (_, e) => Keep(e.Data);

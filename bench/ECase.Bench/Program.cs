@@ -4,6 +4,9 @@ using ECase.Bench;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// The floor phase's server, started by the benchmark as a child process (FloorServer.cs).
+if (args.Length > 0 && args[0] == FloorServer.Command) return await FloorServer.RunAsync(args[1..]);
+
 // ocr has its own options and phases (OcrBenchmark.cs).
 if (args.Length > 0 && args[0] == "ocr") return await OcrBenchmark.MainAsync(args);
 
@@ -64,12 +67,13 @@ namespace ECase.Bench
             Console.WriteLine(string.Create(inv, $"background load before the run: {before.MachineBusyCores:0.00}/{before.MachineCores:0} cores busy (postgres {before.PostgresCores ?? 0:0.00})"));
 
             var errors = new ErrorLog();
-            PhaseResult? raw = null, app = null, http = null;
+            PhaseResult? raw = null, app = null, floor = null, http = null;
             var failed = false;
             try
             {
                 if (o.Phases.Contains("raw")) raw = await RawAppendPhase.RunAsync(o, errors, ct);
                 if (o.Phases.Contains("app")) app = await AppPhase.RunAsync(o, errors, ct);
+                if (o.Phases.Contains("floor")) floor = await FloorPhase.RunAsync(o, errors, ct);
                 if (o.Phases.Contains("http")) http = await HttpPhase.RunAsync(o, errors, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -97,9 +101,12 @@ namespace ECase.Bench
             var p99 = http is null ? "nan" : http.Latency.P99Ms.ToString("0.0", inv);
             static string Warm(PhaseResult? r) => r is null ? "nan" : r.Warmup.Seconds.ToString("0", CultureInfo.InvariantCulture);
             Console.WriteLine(string.Create(inv, $"writers={o.Writers} seconds={o.Seconds:0.#} (per phase, after a warm-up of {o.WarmupSeconds:0.#}–{o.WarmupMaxSeconds:0.#} s)"));
-            foreach (var r in new[] { raw, app, http }.OfType<PhaseResult>().Where(r => r.Warmup.Settled == false))
+            foreach (var r in new[] { raw, app, floor, http }.OfType<PhaseResult>().Where(r => r.Warmup.Settled == false))
                 Console.WriteLine($"note: the {r.Phase} phase was measured before its rate had settled (raise --warmup-max)");
+            if (o.Quick && o.WarmupMaxSeconds <= o.WarmupSeconds)
+                Console.WriteLine("note: --quick is a smoke run: its fixed warm-up is too short for the JIT to settle (bench/README.md, Warm-up)");
             Console.WriteLine($"RESULT append raw_tps={Rate(raw)} app_cps={Rate(app)} http_cps={Rate(http)} http_p99_ms={p99} ratio_app_raw={Ratio(app, raw)} ratio_http_raw={Ratio(http, raw)} " +
+                $"floor_cps={Rate(floor)} ratio_floor_raw={Ratio(floor, raw)} ratio_http_floor={Ratio(http, floor)} " +
                 $"warmup_app_s={Warm(app)} warmup_http_s={Warm(http)}");
             return failed || errors.Count > 0 ? 1 : 0;
         }
