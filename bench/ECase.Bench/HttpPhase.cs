@@ -176,9 +176,11 @@ public static class HttpPhase
 
         public ApiProcess(string dll, IReadOnlyDictionary<string, string> environment, params string[] args)
         {
+            // Absolute, since the child runs in the dll's folder: a relative --api-dll would not be found from there.
+            dll = System.IO.Path.GetFullPath(dll);
             var info = new ProcessStartInfo("dotnet")
             {
-                WorkingDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(dll))!,
+                WorkingDirectory = System.IO.Path.GetDirectoryName(dll)!,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
