@@ -91,15 +91,21 @@ public sealed class InspectionCopies(
         return count;
     }
 
-    /// <summary>The citizen's copy: <paramref name="source"/> with the redactions burnt in.</summary>
-    public Task<string> RedactedAsync(InspectionSource source, IReadOnlyList<RedactionView> redactions, string title, CancellationToken ct)
+    /// <summary>
+    /// The citizen's copy of one document in inspection <paramref name="inspectionId"/>: <paramref name="source"/> with the
+    /// redactions burnt in. Named <c>SOURCE-INSPECTION-KEY.pdf</c>; when the boxes or the title change, the new copy replaces the
+    /// inspection's earlier copies of that source and their page images, which would never be shown again.
+    /// </summary>
+    public Task<string> RedactedAsync(Guid inspectionId, InspectionSource source, IReadOnlyList<RedactionView> redactions, string title, CancellationToken ct)
     {
         var boxes = redactions.OrderBy(r => r.AppliedAt).ThenBy(r => r.RedactionId)
             .Select(r => new Redaction(new Domain.Inspections.RedactionArea(r.Page, r.X, r.Y, r.Width, r.Height), r.WholePage, r.ReasonCode))
             .ToList();
         var key = Hash($"{System.IO.Path.GetFileName(source.PdfPath)}|{title}|{string.Join(";", boxes.Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
-        // Named after the source first (its content hash), so that the copies of destroyed content can be found and deleted.
-        return OnceAsync(System.IO.Path.Combine(_root, "redacted", $"{System.IO.Path.GetFileNameWithoutExtension(source.PdfPath)}-{key}.pdf"), async temp =>
+        // Named after the source first (its content hash), so that the copies of destroyed content can be found and deleted;
+        // then the inspection, so that its stale copies can be.
+        var prefix = $"{System.IO.Path.GetFileNameWithoutExtension(source.PdfPath)}-{inspectionId:N}-";
+        return OnceAsync(System.IO.Path.Combine(_root, "redacted", $"{prefix}{key}.pdf"), async temp =>
         {
             foreach (var b in boxes)
             {
@@ -108,7 +114,88 @@ public sealed class InspectionCopies(
             }
 
             await redactor.WriteAsync(source.PdfPath, boxes, title, temp, ct);
+            Delete("redacted", prefix, keep: $"{prefix}{key}.");
+            Delete("pages", prefix, keep: $"{prefix}{key}-");
         }, ct);
+    }
+
+    /// <summary>The inspections that have redacted copies or page images of them here.</summary>
+    public IReadOnlySet<Guid> InspectionsWithCopies()
+    {
+        var ids = new HashSet<Guid>();
+        foreach (var folder in new[] { "redacted", "pages" })
+        {
+            var dir = System.IO.Path.Combine(_root, folder);
+            if (!System.IO.Directory.Exists(dir)) continue;
+            foreach (var path in System.IO.Directory.EnumerateFiles(dir))
+                if (CopyName.Parse(System.IO.Path.GetFileName(path)) is { Inspection: { } id }) ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Deletes the redacted copies, and their page images, made for the given inspections (finished ones: they are never shown
+    /// again), and copies named before the inspection was part of the name (2026-11-30), which no route asks for any more.
+    /// Returns how many files were deleted.
+    /// </summary>
+    public int DeleteCopiesOf(IReadOnlySet<Guid> inspections)
+    {
+        var deleted = 0;
+        foreach (var folder in new[] { "redacted", "pages" })
+        {
+            var dir = System.IO.Path.Combine(_root, folder);
+            if (!System.IO.Directory.Exists(dir)) continue;
+            foreach (var path in System.IO.Directory.EnumerateFiles(dir))
+            {
+                var name = CopyName.Parse(System.IO.Path.GetFileName(path));
+                if (name is null || !(name.Legacy || (name.Inspection is { } id && inspections.Contains(id)))) continue;
+                deleted += DeleteFile(path);
+            }
+        }
+
+        return deleted;
+    }
+
+    private void Delete(string folder, string prefix, string keep)
+    {
+        var dir = System.IO.Path.Combine(_root, folder);
+        if (!System.IO.Directory.Exists(dir)) return;
+        foreach (var path in System.IO.Directory.EnumerateFiles(dir, prefix + "*"))
+            if (!System.IO.Path.GetFileName(path).StartsWith(keep, StringComparison.Ordinal) && !path.EndsWith(".tmp", StringComparison.Ordinal))
+                DeleteFile(path);
+    }
+
+    private int DeleteFile(string path)
+    {
+        try
+        {
+            System.IO.File.Delete(path);
+            _pages.TryRemove(path, out _);
+            return 1;
+        }
+        catch (System.IO.IOException)
+        {
+            return 0; // deleted meanwhile; a later sweep finds anything left
+        }
+    }
+
+    /// <summary>
+    /// The name of a redacted copy (<c>SOURCE-INSPECTION-KEY.pdf</c>) or of one of its page images
+    /// (<c>SOURCE-INSPECTION-KEY-PAGE-DPI.png</c>); SOURCE is a content hash, optionally with <c>.made</c>. Before 2026-11-30 the
+    /// inspection was not part of the name (<c>SOURCE-KEY…</c>, <see cref="Legacy"/>). Page images of sources
+    /// (<c>SOURCE-PAGE-DPI.png</c>) are neither.
+    /// </summary>
+    private sealed record CopyName(Guid? Inspection, bool Legacy)
+    {
+        public static CopyName? Parse(string name)
+        {
+            var parts = name.Split('-');
+            if (parts.Length < 2 || parts[0].Length < 64 || !Domain.Cases.ContentRef.IsSha256Hex(parts[0][..64])) return null;
+            if (parts[1].Length == 32 && Guid.TryParseExact(parts[1], "N", out var id)) return new CopyName(id, Legacy: false);
+            var legacyKey = parts[1].Split('.')[0];
+            return legacyKey.Length == 64 && Domain.Cases.ContentRef.IsSha256Hex(legacyKey) ? new CopyName(null, Legacy: true) : null;
+        }
     }
 
     /// <summary>Page <paramref name="page"/> (1-based) of a PDF made or kept here, as PNG at <see cref="PageDpi"/>.</summary>

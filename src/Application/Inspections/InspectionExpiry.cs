@@ -11,13 +11,43 @@ namespace ECase.Application.Inspections;
 
 /// <summary>
 /// Records <c>InspectionExpired</c> for granted inspections past their expiry date, at start-up and then every
-/// <see cref="InspectionOptions.ExpiryCheckInterval"/>. Access does not wait for it: every route checks the date itself.
+/// <see cref="InspectionOptions.ExpiryCheckInterval"/>, and then deletes the redacted copies made for inspections that are
+/// finished (<see cref="SweepCopiesAsync"/>). Access does not wait for it: every route checks the date itself.
 /// </summary>
 public sealed class InspectionExpiry(
-    IDocumentStore store, IServiceScopeFactory scopes, TimeProvider clock, IOptions<InspectionOptions> options, ILogger<InspectionExpiry> log) : BackgroundService
+    IDocumentStore store, IServiceScopeFactory scopes, InspectionCopies copies, TimeProvider clock, IOptions<InspectionOptions> options,
+    ILogger<InspectionExpiry> log) : BackgroundService
 {
-    /// <summary>One pass; returns how many inspections were closed.</summary>
+    /// <summary>One pass: expiry, then the sweep of finished inspections' copies. Returns how many inspections were closed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var expired = await ExpireAsync(ct);
+        await SweepCopiesAsync(ct);
+        return expired;
+    }
+
+    /// <summary>
+    /// Deletes the redacted copies and their page images of inspections that are refused, expired, withdrawn or closed: no route
+    /// shows them again. Copies of inspections this database does not know are left alone (the copies folder may be shared by
+    /// instances on other databases, as the test hosts do). Returns how many files were deleted.
+    /// </summary>
+    public async Task<int> SweepCopiesAsync(CancellationToken ct)
+    {
+        var ids = copies.InspectionsWithCopies().ToArray();
+        HashSet<Guid> finished = [];
+        if (ids.Length > 0)
+        {
+            await using var session = store.QuerySession();
+            var views = await session.Query<InspectionView>().Where(i => i.Id.IsOneOf(ids)).Select(i => new { i.Id, i.Status }).ToListAsync(ct);
+            finished = [.. views.Where(v => v.Status.IsFinished()).Select(v => v.Id)];
+        }
+
+        var deleted = copies.DeleteCopiesOf(finished);
+        if (deleted > 0) log.LogInformation("Deleted {Count} redacted copies and page images of finished inspections", deleted);
+        return deleted;
+    }
+
+    private async Task<int> ExpireAsync(CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         List<Guid> due;
@@ -46,7 +76,7 @@ public sealed class InspectionExpiry(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                log.LogWarning(e, "Closing expired inspections failed; trying again in {Interval}", options.Value.ExpiryCheckInterval);
+                log.LogWarning(e, "Closing expired inspections or deleting their copies failed; trying again in {Interval}", options.Value.ExpiryCheckInterval);
             }
 
             try

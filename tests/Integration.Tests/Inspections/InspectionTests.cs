@@ -285,6 +285,69 @@ public sealed class InspectionTests(ECaseApp app)
     }
 
     [Fact]
+    public async Task Changing_the_boxes_replaces_the_inspections_copy_on_disk_and_leaves_other_inspections_copies_alone()
+    {
+        var file = await FileAsync(_given);
+        var sha = await ShaOfAsync(file.CaseA, file.DocumentA);
+        var first = await RequestAsync(file.File.Reference);
+        var second = await RequestAsync(file.File.Reference, _otherCitizen);
+        await RedactSecretAsync(first, file.DocumentA);
+        await GrantAsync(first);
+        await GrantAsync(second);
+        async Task ViewAsync(Guid id, HttpClient citizen)
+        {
+            foreach (var path in new[] { $"/api/citizen/inspections/{id}/documents/{file.DocumentA}/pages/1", $"/api/citizen/inspections/{id}/documents/{file.DocumentA}/pages/2" })
+                Assert.Equal(HttpStatusCode.OK, (await citizen.GetAsync(path)).StatusCode);
+        }
+
+        await ViewAsync(first, _citizen);
+        await ViewAsync(second, _otherCitizen);
+        var before = CopiesOf(sha, first);
+        var secondBefore = CopiesOf(sha, second);
+        Assert.Single(before.Redacted);
+        Assert.Equal(2, before.Pages.Length);
+        Assert.Single(secondBefore.Redacted);
+
+        // Another box on the same document: the next view makes a new copy, and the first one and its page images go.
+        await (await _given.ClerkHa.PostJsonAsync($"/api/inspections/{first}/redactions", new
+        {
+            documentId = file.DocumentA, documentVersion = 1, page = 2, x = 60.0, y = 740.0, width = 300.0, height = 26.0, reasonCode = "Other",
+        })).ReadAsync<RedactionCreated>();
+        await ViewAsync(first, _citizen);
+        var after = CopiesOf(sha, first);
+        Assert.NotEqual(Assert.Single(before.Redacted), Assert.Single(after.Redacted));
+        Assert.Equal(2, after.Pages.Length);
+        Assert.Empty(after.Pages.Intersect(before.Pages));
+        Assert.Equal(secondBefore.Redacted, CopiesOf(sha, second).Redacted);
+        Assert.Equal(secondBefore.Pages, CopiesOf(sha, second).Pages);
+        Assert.DoesNotContain("Anhoerung", PdfText(await (await _citizen.GetAsync($"/api/citizen/inspections/{first}/documents/{file.DocumentA}/download")).Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
+    }
+
+    /// <summary>The redacted copies (file names) and their page images of one document's source in one inspection.</summary>
+    internal static (string[] Redacted, string[] Pages) CopiesOf(ECaseApp app, string sha, Guid inspection)
+    {
+        var root = InspectionCopies.Directory(
+            app.Services.GetRequiredService<IOptions<InspectionOptions>>().Value, app.Services.GetRequiredService<IOptions<ContentStoreOptions>>().Value);
+        string[] In(string folder) => System.IO.Directory.Exists(System.IO.Path.Combine(root, folder))
+            ? [.. System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(root, folder), $"{sha}-{inspection:N}-*").Select(System.IO.Path.GetFileName).Order().OfType<string>()]
+            : [];
+        return (In("redacted"), In("pages"));
+    }
+
+    private (string[] Redacted, string[] Pages) CopiesOf(string sha, Guid inspection) => CopiesOf(app, sha, inspection);
+
+    /// <summary>The content hash of a document's first version.</summary>
+    internal static async Task<string> ShaOfAsync(Given given, Guid caseId, Guid documentId)
+    {
+        var details = await (await given.ClerkHa.GetAsync($"/api/cases/{caseId}")).ReadAsync<JsonElement>();
+        foreach (var d in details.GetProperty("case").GetProperty("documents").EnumerateArray())
+            if (d.GetProperty("id").GetGuid() == documentId) return d.GetProperty("versions")[0].GetProperty("sha256").GetString()!;
+        throw new InvalidOperationException($"Document {documentId} is not in case {caseId}.");
+    }
+
+    private Task<string> ShaOfAsync(Guid caseId, Guid documentId) => ShaOfAsync(_given, caseId, documentId);
+
+    [Fact]
     public async Task After_withdrawal_every_document_route_answers_404_and_the_status_says_why()
     {
         var file = await FileAsync(_given);
