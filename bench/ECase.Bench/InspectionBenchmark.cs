@@ -114,6 +114,8 @@ public static class InspectionBenchmark
             ["ConnectionStrings__Marten"] = o.ConnectionString,
             ["ContentStore__Root"] = contentRoot,
             ["Search__Path"] = System.IO.Path.Combine(contentRoot, "search-index"),
+            // Inside the run's folder, so the copies go with it (by default they would sit beside it, in the shared temp folder).
+            ["Inspection__CopiesPath"] = System.IO.Path.Combine(contentRoot, "inspection-copies"),
             ["Scanning__DeriveFormats"] = "false",
             ["Urls"] = baseUri.ToString().TrimEnd('/'),
             ["Logging__Format"] = "simple",

@@ -54,6 +54,9 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string KeyFolder => ContentRoot + "-keys";
 
+    /// <summary>The inspection copies of this host (by default they would go beside the content folder, shared by every host in /tmp).</summary>
+    public string CopiesRoot => ContentRoot + "-copies";
+
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("ECASE_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=ecase;Username=postgres";
 
@@ -64,6 +67,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Marten:Schema", Schema);
         builder.UseSetting("ContentStore:Root", ContentRoot);
         builder.UseSetting("Search:Path", SearchRoot);
+        builder.UseSetting("Inspection:CopiesPath", CopiesRoot);
         builder.UseSetting("ContentStore:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Auth:DevTokens:Enabled", "true");
         builder.UseSetting("Auth:DevTokens:SigningKey", SigningKey);
@@ -89,7 +93,7 @@ public sealed class ECaseApp : WebApplicationFactory<Program>, IAsyncLifetime
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", conn);
         await cmd.ExecuteNonQueryAsync();
-        foreach (var dir in new[] { ContentRoot, SearchRoot, TrustStore, KeyFolder })
+        foreach (var dir in new[] { ContentRoot, SearchRoot, TrustStore, KeyFolder, CopiesRoot })
             if (System.IO.Directory.Exists(dir)) System.IO.Directory.Delete(dir, recursive: true);
     }
 

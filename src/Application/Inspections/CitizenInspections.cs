@@ -134,7 +134,7 @@ public static class CitizenInspectionEndpoints
         IQuerySession session, InspectionCopies copies, InspectionView view, GrantedVersion d, CancellationToken ct)
     {
         var source = await copies.SourceAsync(await InspectionDocuments.ContentAsync(session, d, ct), ct);
-        var copy = await copies.RedactedAsync(view.Id, source, InspectionDocuments.RedactionsOf(view, d.DocumentId, d.Version), InspectionDocuments.CopyTitle(view, d.Title), ct);
+        var copy = await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, d.DocumentId, d.Version), InspectionDocuments.CopyTitle(view, d.Title), ct);
         return (source, copy);
     }
 

@@ -151,7 +151,7 @@ public static class ClerkInspectionEndpoints
         var source = await copies.SourceAsync(ShownContent.Of(d.Version), ct);
         if (page < 1 || page > source.Pages.Count) throw new NotFoundException("page");
         var pdf = redacted == true
-            ? await copies.RedactedAsync(view.Id, source, InspectionDocuments.RedactionsOf(view, documentId, version), InspectionDocuments.CopyTitle(view, d.Document.Title), ct)
+            ? await copies.RedactedAsync(source, InspectionDocuments.RedactionsOf(view, documentId, version), InspectionDocuments.CopyTitle(view, d.Document.Title), ct)
             : source.PdfPath;
         var image = await copies.PageImageAsync(pdf, page, ct);
         await AccessLog.RecordAsync(session, clock, user, AccessLog.ReadDocumentContent, view.FileId, ct, d.Case.Id, documentId, version);

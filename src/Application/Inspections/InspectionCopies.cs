@@ -62,11 +62,12 @@ public sealed class InspectionCopies(
     /// <exception cref="RequestInvalidException">409 <c>inspection-document-not-viewable</c>: no PDF can be had for this media type or content.</exception>
     public async Task<InspectionSource> SourceAsync(ShownContent version, CancellationToken ct)
     {
-        string path;
-        if (version.IsPdf) path = await OriginalAsync(version.Sha256, ct);
-        else if (version.PdfRenditionSha256 is { } scan) path = await OriginalAsync(scan, ct);
-        else if (renditions.CanMake(version.MediaType)) path = await MadeAsync(version, ct);
-        else throw NotViewable($"Documents of type {version.MediaType} cannot be shown page by page.");
+        var path = SourceName(version) switch
+        {
+            null => throw NotViewable($"Documents of type {version.MediaType} cannot be shown page by page."),
+            var name when name.EndsWith(MadeSuffix, StringComparison.Ordinal) => await MadeAsync(version, ct),
+            var name => await OriginalAsync(name[..64], ct),
+        };
 
         var pages = _pages.GetOrAdd(path, p =>
         {
@@ -82,6 +83,18 @@ public sealed class InspectionCopies(
         return new InspectionSource(path, pages);
     }
 
+    private const string MadeSuffix = ".made.pdf";
+
+    /// <summary>
+    /// The file name in <c>sources</c> the version is shown from: the original PDF, for scans the OCR's PDF/A rendition, for other
+    /// images a PDF/A made here; null if none can be had.
+    /// </summary>
+    public string? SourceName(ShownContent version) =>
+        version.IsPdf ? version.Sha256 + ".pdf"
+        : version.PdfRenditionSha256 is { } scan ? scan + ".pdf"
+        : renditions.CanMake(version.MediaType) ? version.Sha256 + MadeSuffix
+        : null;
+
     /// <summary>How many pages the version shows; memoised per content (content is immutable), so a list needs no file access.</summary>
     public async Task<int> PageCountAsync(ShownContent version, CancellationToken ct)
     {
@@ -91,21 +104,11 @@ public sealed class InspectionCopies(
         return count;
     }
 
-    /// <summary>
-    /// The citizen's copy of one document in inspection <paramref name="inspectionId"/>: <paramref name="source"/> with the
-    /// redactions burnt in. Named <c>SOURCE-INSPECTION-KEY.pdf</c>; when the boxes or the title change, the new copy replaces the
-    /// inspection's earlier copies of that source and their page images, which would never be shown again.
-    /// </summary>
-    public Task<string> RedactedAsync(Guid inspectionId, InspectionSource source, IReadOnlyList<RedactionView> redactions, string title, CancellationToken ct)
+    /// <summary>The citizen's copy: <paramref name="source"/> with the redactions burnt in.</summary>
+    public Task<string> RedactedAsync(InspectionSource source, IReadOnlyList<RedactionView> redactions, string title, CancellationToken ct)
     {
-        var boxes = redactions.OrderBy(r => r.AppliedAt).ThenBy(r => r.RedactionId)
-            .Select(r => new Redaction(new Domain.Inspections.RedactionArea(r.Page, r.X, r.Y, r.Width, r.Height), r.WholePage, r.ReasonCode))
-            .ToList();
-        var key = Hash($"{System.IO.Path.GetFileName(source.PdfPath)}|{title}|{string.Join(";", boxes.Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
-        // Named after the source first (its content hash), so that the copies of destroyed content can be found and deleted;
-        // then the inspection, so that its stale copies can be.
-        var prefix = $"{System.IO.Path.GetFileNameWithoutExtension(source.PdfPath)}-{inspectionId:N}-";
-        return OnceAsync(System.IO.Path.Combine(_root, "redacted", $"{prefix}{key}.pdf"), async temp =>
+        var boxes = Boxes(redactions);
+        return OnceAsync(System.IO.Path.Combine(_root, "redacted", RedactedStem(System.IO.Path.GetFileName(source.PdfPath), redactions, title) + ".pdf"), async temp =>
         {
             foreach (var b in boxes)
             {
@@ -114,33 +117,28 @@ public sealed class InspectionCopies(
             }
 
             await redactor.WriteAsync(source.PdfPath, boxes, title, temp, ct);
-            Delete("redacted", prefix, keep: $"{prefix}{key}.");
-            Delete("pages", prefix, keep: $"{prefix}{key}-");
         }, ct);
     }
 
-    /// <summary>The inspections that have redacted copies or page images of them here.</summary>
-    public IReadOnlySet<Guid> InspectionsWithCopies()
+    /// <summary>
+    /// The name (without <c>.pdf</c>) of the redacted copy of source <paramref name="sourceName"/> with these boxes and this title:
+    /// <c>SOURCE-KEY</c>, SOURCE the source's content hash (so that the copies of destroyed content can be found and deleted),
+    /// KEY a hash of the source, the title and the boxes (equal input, one file, shared by every inspection that shows it).
+    /// </summary>
+    public static string RedactedStem(string sourceName, IReadOnlyList<RedactionView> redactions, string title)
     {
-        var ids = new HashSet<Guid>();
-        foreach (var folder in new[] { "redacted", "pages" })
-        {
-            var dir = System.IO.Path.Combine(_root, folder);
-            if (!System.IO.Directory.Exists(dir)) continue;
-            foreach (var path in System.IO.Directory.EnumerateFiles(dir))
-                if (CopyName.Parse(System.IO.Path.GetFileName(path)) is { Inspection: { } id }) ids.Add(id);
-        }
-
-        return ids;
+        var key = Hash($"{sourceName}|{title}|{string.Join(";", Boxes(redactions).Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
+        return $"{System.IO.Path.GetFileNameWithoutExtension(sourceName)}-{key}";
     }
 
     /// <summary>
-    /// Deletes the redacted copies, and their page images, made for the given inspections (finished ones: they are never shown
-    /// again), and copies named before the inspection was part of the name (2026-11-30), which no route asks for any more.
-    /// Returns how many files were deleted.
+    /// Deletes the redacted copies, and the page images made of them, that are not in <paramref name="needed"/> (names as
+    /// <see cref="RedactedStem"/>) and were last written more than <paramref name="minAge"/> ago (a copy made while the caller
+    /// collected what is needed stays for the next round). Returns how many files were deleted.
     /// </summary>
-    public int DeleteCopiesOf(IReadOnlySet<Guid> inspections)
+    public int DeleteRedactedExcept(IReadOnlySet<string> needed, TimeSpan minAge)
     {
+        var before = DateTime.UtcNow - minAge;
         var deleted = 0;
         foreach (var folder in new[] { "redacted", "pages" })
         {
@@ -148,55 +146,33 @@ public sealed class InspectionCopies(
             if (!System.IO.Directory.Exists(dir)) continue;
             foreach (var path in System.IO.Directory.EnumerateFiles(dir))
             {
-                var name = CopyName.Parse(System.IO.Path.GetFileName(path));
-                if (name is null || !(name.Legacy || (name.Inspection is { } id && inspections.Contains(id)))) continue;
-                deleted += DeleteFile(path);
+                if (RedactedStemOf(System.IO.Path.GetFileName(path)) is not { } stem || needed.Contains(stem)) continue;
+                if (System.IO.File.GetLastWriteTimeUtc(path) > before) continue;
+                System.IO.File.Delete(path);
+                _pages.TryRemove(path, out _);
+                deleted++;
             }
         }
 
         return deleted;
     }
 
-    private void Delete(string folder, string prefix, string keep)
-    {
-        var dir = System.IO.Path.Combine(_root, folder);
-        if (!System.IO.Directory.Exists(dir)) return;
-        foreach (var path in System.IO.Directory.EnumerateFiles(dir, prefix + "*"))
-            if (!System.IO.Path.GetFileName(path).StartsWith(keep, StringComparison.Ordinal) && !path.EndsWith(".tmp", StringComparison.Ordinal))
-                DeleteFile(path);
-    }
-
-    private int DeleteFile(string path)
-    {
-        try
-        {
-            System.IO.File.Delete(path);
-            _pages.TryRemove(path, out _);
-            return 1;
-        }
-        catch (System.IO.IOException)
-        {
-            return 0; // deleted meanwhile; a later sweep finds anything left
-        }
-    }
-
     /// <summary>
-    /// The name of a redacted copy (<c>SOURCE-INSPECTION-KEY.pdf</c>) or of one of its page images
-    /// (<c>SOURCE-INSPECTION-KEY-PAGE-DPI.png</c>); SOURCE is a content hash, optionally with <c>.made</c>. Before 2026-11-30 the
-    /// inspection was not part of the name (<c>SOURCE-KEY…</c>, <see cref="Legacy"/>). Page images of sources
-    /// (<c>SOURCE-PAGE-DPI.png</c>) are neither.
+    /// <c>SOURCE-KEY</c> of a redacted copy (<c>SOURCE-KEY.pdf</c>) or of a page image of one (<c>SOURCE-KEY-PAGE-DPI.png</c>);
+    /// null for anything else, such as the page images of a source (<c>SOURCE-PAGE-DPI.png</c>) or a temp file.
     /// </summary>
-    private sealed record CopyName(Guid? Inspection, bool Legacy)
+    private static string? RedactedStemOf(string name)
     {
-        public static CopyName? Parse(string name)
-        {
-            var parts = name.Split('-');
-            if (parts.Length < 2 || parts[0].Length < 64 || !Domain.Cases.ContentRef.IsSha256Hex(parts[0][..64])) return null;
-            if (parts[1].Length == 32 && Guid.TryParseExact(parts[1], "N", out var id)) return new CopyName(id, Legacy: false);
-            var legacyKey = parts[1].Split('.')[0];
-            return legacyKey.Length == 64 && Domain.Cases.ContentRef.IsSha256Hex(legacyKey) ? new CopyName(null, Legacy: true) : null;
-        }
+        if (name.EndsWith(".tmp", StringComparison.Ordinal)) return null;
+        var parts = name.Split('-');
+        if (parts.Length < 2 || parts[0].Length < 64 || !Domain.Cases.ContentRef.IsSha256Hex(parts[0][..64])) return null;
+        var key = parts[1].Split('.')[0];
+        return key.Length == 64 && Domain.Cases.ContentRef.IsSha256Hex(key) ? $"{parts[0]}-{key}" : null;
     }
+
+    private static List<Redaction> Boxes(IReadOnlyList<RedactionView> redactions) =>
+        [.. redactions.OrderBy(r => r.AppliedAt).ThenBy(r => r.RedactionId)
+            .Select(r => new Redaction(new Domain.Inspections.RedactionArea(r.Page, r.X, r.Y, r.Width, r.Height), r.WholePage, r.ReasonCode))];
 
     /// <summary>Page <paramref name="page"/> (1-based) of a PDF made or kept here, as PNG at <see cref="PageDpi"/>.</summary>
     public Task<string> PageImageAsync(string pdfPath, int page, CancellationToken ct) =>

@@ -11,8 +11,8 @@ namespace ECase.Application.Inspections;
 
 /// <summary>
 /// Records <c>InspectionExpired</c> for granted inspections past their expiry date, at start-up and then every
-/// <see cref="InspectionOptions.ExpiryCheckInterval"/>, and then deletes the redacted copies made for inspections that are
-/// finished (<see cref="SweepCopiesAsync"/>). Access does not wait for it: every route checks the date itself.
+/// <see cref="InspectionOptions.ExpiryCheckInterval"/>, and then deletes the redacted copies no open inspection shows any more
+/// (<see cref="SweepCopiesAsync(CancellationToken)"/>). Access does not wait for it: every route checks the date itself.
 /// </summary>
 public sealed class InspectionExpiry(
     IDocumentStore store, IServiceScopeFactory scopes, InspectionCopies copies, TimeProvider clock, IOptions<InspectionOptions> options,
@@ -26,24 +26,36 @@ public sealed class InspectionExpiry(
         return expired;
     }
 
+    /// <summary>Copies younger than this stay in a sweep: one may have been made for a view that changed while the sweep ran.</summary>
+    public static readonly TimeSpan CopyMinAge = TimeSpan.FromMinutes(10);
+
     /// <summary>
-    /// Deletes the redacted copies and their page images of inspections that are refused, expired, withdrawn or closed: no route
-    /// shows them again. Copies of inspections this database does not know are left alone (the copies folder may be shared by
-    /// instances on other databases, as the test hosts do). Returns how many files were deleted.
+    /// Deletes the redacted copies (and their page images) that no open inspection shows any more: those of refused, expired,
+    /// withdrawn or closed inspections, and those made for boxes or titles that have changed since. A copy is shared by every
+    /// inspection with the same source, boxes and title, so what stays is what the open inspections' granted documents need
+    /// now; a clerk's preview of a pending request is made again when asked for. Returns how many files were deleted.
     /// </summary>
-    public async Task<int> SweepCopiesAsync(CancellationToken ct)
+    public async Task<int> SweepCopiesAsync(CancellationToken ct) => await SweepCopiesAsync(CopyMinAge, ct);
+
+    /// <summary><see cref="SweepCopiesAsync(CancellationToken)"/> with another minimum age (tests: zero).</summary>
+    public async Task<int> SweepCopiesAsync(TimeSpan minAge, CancellationToken ct)
     {
-        var ids = copies.InspectionsWithCopies().ToArray();
-        HashSet<Guid> finished = [];
-        if (ids.Length > 0)
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        await using (var session = store.QuerySession())
         {
-            await using var session = store.QuerySession();
-            var views = await session.Query<InspectionView>().Where(i => i.Id.IsOneOf(ids)).Select(i => new { i.Id, i.Status }).ToListAsync(ct);
-            finished = [.. views.Where(v => v.Status.IsFinished()).Select(v => v.Id)];
+            var open = await session.Query<InspectionView>()
+                .Where(i => i.Status == InspectionStatus.Granted || i.Status == InspectionStatus.PartlyGranted || i.Status == InspectionStatus.Requested)
+                .ToListAsync(ct);
+            foreach (var view in open)
+            foreach (var d in view.Documents)
+            {
+                if (copies.SourceName(await InspectionDocuments.ContentAsync(session, d, ct)) is not { } source) continue;
+                needed.Add(InspectionCopies.RedactedStem(source, InspectionDocuments.RedactionsOf(view, d.DocumentId, d.Version), InspectionDocuments.CopyTitle(view, d.Title)));
+            }
         }
 
-        var deleted = copies.DeleteCopiesOf(finished);
-        if (deleted > 0) log.LogInformation("Deleted {Count} redacted copies and page images of finished inspections", deleted);
+        var deleted = copies.DeleteRedactedExcept(needed, minAge);
+        if (deleted > 0) log.LogInformation("Deleted {Count} redacted copies and page images that no open inspection shows", deleted);
         return deleted;
     }
 

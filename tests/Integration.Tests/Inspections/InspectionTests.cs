@@ -285,56 +285,65 @@ public sealed class InspectionTests(ECaseApp app)
     }
 
     [Fact]
-    public async Task Changing_the_boxes_replaces_the_inspections_copy_on_disk_and_leaves_other_inspections_copies_alone()
+    public async Task The_sweep_deletes_copies_no_open_inspection_shows_and_keeps_those_still_shown()
     {
         var file = await FileAsync(_given);
         var sha = await ShaOfAsync(file.CaseA, file.DocumentA);
-        var first = await RequestAsync(file.File.Reference);
-        var second = await RequestAsync(file.File.Reference, _otherCitizen);
-        await RedactSecretAsync(first, file.DocumentA);
-        await GrantAsync(first);
-        await GrantAsync(second);
+        var boxed = await RequestAsync(file.File.Reference);
+        var sameBoxes = await RequestAsync(file.File.Reference);
+        var unboxed = await RequestAsync(file.File.Reference, _otherCitizen);
+        await RedactSecretAsync(boxed, file.DocumentA);
+        await RedactSecretAsync(sameBoxes, file.DocumentA);
+        foreach (var id in new[] { boxed, sameBoxes, unboxed }) await GrantAsync(id);
         async Task ViewAsync(Guid id, HttpClient citizen)
         {
-            foreach (var path in new[] { $"/api/citizen/inspections/{id}/documents/{file.DocumentA}/pages/1", $"/api/citizen/inspections/{id}/documents/{file.DocumentA}/pages/2" })
-                Assert.Equal(HttpStatusCode.OK, (await citizen.GetAsync(path)).StatusCode);
+            foreach (var page in new[] { 1, 2 })
+                Assert.Equal(HttpStatusCode.OK, (await citizen.GetAsync($"/api/citizen/inspections/{id}/documents/{file.DocumentA}/pages/{page}")).StatusCode);
         }
 
-        await ViewAsync(first, _citizen);
-        await ViewAsync(second, _otherCitizen);
-        var before = CopiesOf(sha, first);
-        var secondBefore = CopiesOf(sha, second);
-        Assert.Single(before.Redacted);
-        Assert.Equal(2, before.Pages.Length);
-        Assert.Single(secondBefore.Redacted);
+        await ViewAsync(boxed, _citizen);
+        await ViewAsync(sameBoxes, _citizen);
+        await ViewAsync(unboxed, _otherCitizen);
+        var first = CopiesOf(app, sha);
+        Assert.Equal(2, first.Redacted.Length); // equal boxes and title: one copy for both inspections
+        Assert.Equal(4, first.Pages.Length);
 
-        // Another box on the same document: the next view makes a new copy, and the first one and its page images go.
-        await (await _given.ClerkHa.PostJsonAsync($"/api/inspections/{first}/redactions", new
+        // Another box in one inspection: its next view makes a copy of its own; the old one is still shown by the other.
+        await (await _given.ClerkHa.PostJsonAsync($"/api/inspections/{boxed}/redactions", new
         {
             documentId = file.DocumentA, documentVersion = 1, page = 2, x = 60.0, y = 740.0, width = 300.0, height = 26.0, reasonCode = "Other",
         })).ReadAsync<RedactionCreated>();
-        await ViewAsync(first, _citizen);
-        var after = CopiesOf(sha, first);
-        Assert.NotEqual(Assert.Single(before.Redacted), Assert.Single(after.Redacted));
-        Assert.Equal(2, after.Pages.Length);
-        Assert.Empty(after.Pages.Intersect(before.Pages));
-        Assert.Equal(secondBefore.Redacted, CopiesOf(sha, second).Redacted);
-        Assert.Equal(secondBefore.Pages, CopiesOf(sha, second).Pages);
-        Assert.DoesNotContain("Anhoerung", PdfText(await (await _citizen.GetAsync($"/api/citizen/inspections/{first}/documents/{file.DocumentA}/download")).Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
+        await ViewAsync(boxed, _citizen);
+        var sweep = app.Services.GetRequiredService<InspectionExpiry>();
+        await sweep.SweepCopiesAsync(TimeSpan.Zero, default);
+        var second = CopiesOf(app, sha);
+        Assert.Equal(3, second.Redacted.Length);
+        Assert.Superset(first.Redacted.ToHashSet(), second.Redacted.ToHashSet());
+
+        // The other inspection ends: nothing shows the old copy any more, so it and its page images go; the rest stay.
+        (await (await _citizen.PostJsonAsync($"/api/citizen/inspections/{sameBoxes}/withdraw", new { reason = "Erledigt" })).ReadAsync<CommandResult>()).ToString();
+        Assert.True(await sweep.SweepCopiesAsync(TimeSpan.Zero, default) >= 3); // other tests' finished inspections may add to it
+        var third = CopiesOf(app, sha);
+        var gone = Assert.Single(second.Redacted.Except(third.Redacted));
+        Assert.Equal(2, third.Redacted.Length);
+        Assert.Equal(4, third.Pages.Length);
+        Assert.DoesNotContain(third.Pages, p => p.StartsWith(gone[..^4], StringComparison.Ordinal));
+        foreach (var id in new[] { boxed, unboxed })
+            Assert.Equal(HttpStatusCode.OK, (await (id == boxed ? _citizen : _otherCitizen).GetAsync($"/api/citizen/inspections/{id}/documents/{file.DocumentA}/download")).StatusCode);
+        Assert.Equal(2, CopiesOf(app, sha).Redacted.Length); // served from the copies that stayed
     }
 
-    /// <summary>The redacted copies (file names) and their page images of one document's source in one inspection.</summary>
-    internal static (string[] Redacted, string[] Pages) CopiesOf(ECaseApp app, string sha, Guid inspection)
+    /// <summary>The redacted copies (file names) and the page images of them made from one source.</summary>
+    internal static (string[] Redacted, string[] Pages) CopiesOf(ECaseApp app, string sha)
     {
         var root = InspectionCopies.Directory(
             app.Services.GetRequiredService<IOptions<InspectionOptions>>().Value, app.Services.GetRequiredService<IOptions<ContentStoreOptions>>().Value);
-        string[] In(string folder) => System.IO.Directory.Exists(System.IO.Path.Combine(root, folder))
-            ? [.. System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(root, folder), $"{sha}-{inspection:N}-*").Select(System.IO.Path.GetFileName).Order().OfType<string>()]
+        string[] In(string folder, int minParts) => System.IO.Directory.Exists(System.IO.Path.Combine(root, folder))
+            ? [.. System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(root, folder), $"{sha}-*").Select(p => System.IO.Path.GetFileName(p))
+                .Where(n => n.Split('-').Length >= minParts && n.Split('-')[1].Split('.')[0].Length == 64 && !n.EndsWith(".tmp", StringComparison.Ordinal)).Order()]
             : [];
-        return (In("redacted"), In("pages"));
+        return (In("redacted", 2), In("pages", 4));
     }
-
-    private (string[] Redacted, string[] Pages) CopiesOf(string sha, Guid inspection) => CopiesOf(app, sha, inspection);
 
     /// <summary>The content hash of a document's first version.</summary>
     internal static async Task<string> ShaOfAsync(Given given, Guid caseId, Guid documentId)
