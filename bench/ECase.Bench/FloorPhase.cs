@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 
 namespace ECase.Bench;
 
@@ -39,18 +38,7 @@ public static class FloorPhase
             Console.WriteLine($"[floor] server ready in {started.Elapsed.TotalSeconds:0.0} s (pid {server.Process.Id})");
 
             var token = await HttpPhase.TokenAsync(probe, "clerk-ha", ct);
-            var writers = new List<IBenchWriter>();
-            for (var i = 0; i < options.Writers; i++)
-            {
-                var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
-                {
-                    BaseAddress = baseUri,
-                    Timeout = TimeSpan.FromSeconds(60),
-                };
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                clients.Add(client);
-                writers.Add(new CaseCycleWriter(i, new HttpPhase.HttpPort(client), options));
-            }
+            var writers = HttpPhase.Writers(baseUri, token, options, clients);
 
             // The floor's own checks must hold, or it would be a floor of something else: no token, no write.
             using (var anonymous = new HttpRequestMessage(HttpMethod.Post, "/api/files") { Content = new StringContent("{}", null, "application/json") })

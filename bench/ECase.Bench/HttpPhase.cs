@@ -58,19 +58,7 @@ public static class HttpPhase
                 await HttpPort.SendAsync(probe, request, HttpStatusCode.Created, ct);
             }
 
-            var writers = new List<IBenchWriter>();
-            for (var i = 0; i < options.Writers; i++)
-            {
-                var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
-                {
-                    BaseAddress = baseUri,
-                    Timeout = TimeSpan.FromSeconds(60),
-                };
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", clerkToken);
-                clients.Add(client);
-                writers.Add(new CaseCycleWriter(i, new HttpPort(client), options));
-            }
-
+            var writers = Writers(baseUri, clerkToken, options, clients);
             var result = await Driver.RunAsync("http", writers, CaseCycleWriter.Kinds, options, errors, api.Process, new DbProbe(options.ConnectionString, schema), ct);
             Driver.Print(result, "http_cps");
             return result;
@@ -87,6 +75,25 @@ public static class HttpPhase
             await Sql.DropSchemaAsync(options.ConnectionString, schema);
             Names.DeleteDirectory(contentRoot);
         }
+    }
+
+    /// <summary>One <see cref="CaseCycleWriter"/> per writer, each with its own HttpClient (one connection), added to <paramref name="clients"/>.</summary>
+    internal static List<IBenchWriter> Writers(Uri baseUri, string token, BenchOptions options, List<HttpClient> clients)
+    {
+        var writers = new List<IBenchWriter>();
+        for (var i = 0; i < options.Writers; i++)
+        {
+            var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+            {
+                BaseAddress = baseUri,
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            clients.Add(client);
+            writers.Add(new CaseCycleWriter(i, new HttpPort(client), options));
+        }
+
+        return writers;
     }
 
     internal static async Task<string> TokenAsync(HttpClient client, string user, CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed class InspectionExpiry(
     IDocumentStore store, IServiceScopeFactory scopes, InspectionCopies copies, TimeProvider clock, IOptions<InspectionOptions> options,
     ILogger<InspectionExpiry> log) : BackgroundService
 {
-    /// <summary>One pass: expiry, then the sweep of finished inspections' copies. Returns how many inspections were closed.</summary>
+    /// <summary>One pass: expiry, then the sweep of the copies no open inspection shows. Returns how many inspections were closed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var expired = await ExpireAsync(ct);
@@ -88,7 +88,7 @@ public sealed class InspectionExpiry(
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                log.LogWarning(e, "Closing expired inspections or deleting their copies failed; trying again in {Interval}", options.Value.ExpiryCheckInterval);
+                log.LogWarning(e, "Closing expired inspections or sweeping unneeded copies failed; trying again in {Interval}", options.Value.ExpiryCheckInterval);
             }
 
             try
