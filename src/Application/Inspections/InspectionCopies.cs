@@ -108,7 +108,7 @@ public sealed class InspectionCopies(
     public Task<string> RedactedAsync(InspectionSource source, IReadOnlyList<RedactionView> redactions, string title, CancellationToken ct)
     {
         var boxes = Boxes(redactions);
-        return OnceAsync(System.IO.Path.Combine(_root, "redacted", RedactedStem(System.IO.Path.GetFileName(source.PdfPath), redactions, title) + ".pdf"), async temp =>
+        return OnceAsync(System.IO.Path.Combine(_root, "redacted", Stem(System.IO.Path.GetFileName(source.PdfPath), boxes, title) + ".pdf"), async temp =>
         {
             foreach (var b in boxes)
             {
@@ -125,9 +125,12 @@ public sealed class InspectionCopies(
     /// <c>SOURCE-KEY</c>, SOURCE the source's content hash (so that the copies of destroyed content can be found and deleted),
     /// KEY a hash of the source, the title and the boxes (equal input, one file, shared by every inspection that shows it).
     /// </summary>
-    public static string RedactedStem(string sourceName, IReadOnlyList<RedactionView> redactions, string title)
+    public static string RedactedStem(string sourceName, IReadOnlyList<RedactionView> redactions, string title) =>
+        Stem(sourceName, Boxes(redactions), title);
+
+    private static string Stem(string sourceName, List<Redaction> boxes, string title)
     {
-        var key = Hash($"{sourceName}|{title}|{string.Join(";", Boxes(redactions).Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
+        var key = Hash($"{sourceName}|{title}|{string.Join(";", boxes.Select(b => $"{b.Area}|{b.WholePage}|{b.Reason}"))}");
         return $"{System.IO.Path.GetFileNameWithoutExtension(sourceName)}-{key}";
     }
 
